@@ -1,0 +1,47 @@
+import type { Role } from '@/db/schema/auth';
+import { ForbiddenError } from '@/server/errors';
+import type { Actor } from './actor';
+
+export { roles, type Role } from '@/db/schema/auth';
+
+/**
+ * Access as data: every procedure, REST route and UI control names one scope; this table is the only
+ * place that says which role holds it. Add a scope here before using it anywhere.
+ */
+export const scopes = [
+  'registry:read',
+  'registry:write',
+  'registry:promote-production',
+  'registry:rollback-request',
+  'approvals:read',
+  'approvals:decide',
+  'audit:read',
+  'users:manage',
+  'apiKeys:manage',
+  'system:read',
+] as const;
+export type Scope = (typeof scopes)[number];
+
+const readOnly: Scope[] = ['registry:read', 'system:read'];
+
+export const roleScopes: Record<Role, readonly Scope[]> = {
+  admin: scopes,
+  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read'],
+  product_manager: [...readOnly, 'approvals:read'],
+  viewer: readOnly,
+};
+
+export function hasAccess(role: Role | null | undefined, scope: Scope): boolean {
+  return !!role && roleScopes[role].includes(scope);
+}
+
+/** Roles that hold a scope: used in error messages and the OpenAPI document. */
+export function rolesWith(scope: Scope): Role[] {
+  return (Object.keys(roleScopes) as Role[]).filter((r) => roleScopes[r].includes(scope));
+}
+
+export function assertAccess(actor: Actor, scope: Scope): void {
+  if (!hasAccess(actor.role, scope)) {
+    throw new ForbiddenError(`Role "${actor.role}" may not do this (needs ${scope}: ${rolesWith(scope).join(', ')})`);
+  }
+}
