@@ -14,7 +14,7 @@ export default async function setup() {
   process.env.DATABASE_URL = url.toString();
   process.env.REDIS_PREFIX = `nwtest:${suffix}`;
   process.env.NEXTAUTH_SECRET ||= randomBytes(32).toString('hex');
-  process.env.NODE_ENV = 'test';
+  process.env.BCRYPT_ROUNDS ||= '4'; // fast hashes in tests; production default is 12
   await migrateDatabase(process.env.DATABASE_URL);
   return async () => {
     if (!process.env.KEEP_TEST_DB) await dropDatabase(url.toString());

@@ -73,7 +73,7 @@ CREATE TABLE "model_families" (
 );
 --> statement-breakpoint
 CREATE TABLE "model_history" (
-	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"id" bigserial PRIMARY KEY NOT NULL,
 	"family_id" uuid NOT NULL,
 	"kind" "history_kind" NOT NULL,
 	"version_id" uuid,

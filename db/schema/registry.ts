@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigserial, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const versionStatusEnum = pgEnum('version_status', ['registered', 'staging', 'production', 'archived']);
 export type VersionStatus = (typeof versionStatusEnum.enumValues)[number];
@@ -89,7 +89,8 @@ export const modelVersions = pgTable(
 export const modelHistory = pgTable(
   'model_history',
   {
-    id: uuid().primaryKey().defaultRandom(),
+    /** Sequential so events written in one transaction (same `at`) keep their order. */
+    id: bigserial({ mode: 'number' }).primaryKey(),
     familyId: uuid()
       .notNull()
       .references(() => modelFamilies.id),
