@@ -1,0 +1,17 @@
+import { auditRouter } from '@/server/audit/router';
+import { authRouter } from '@/server/auth/router';
+import { registryRouter } from '@/server/registry/router';
+import { systemRouter } from '@/server/system/router';
+import { createCallerFactory, createTRPCRouter } from './trpc';
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  audit: auditRouter,
+  registry: registryRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller for tests and server components: `createCaller(createInnerTRPCContext({ actor }))`. */
+export const createCaller = createCallerFactory(appRouter);

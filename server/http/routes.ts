@@ -1,0 +1,10 @@
+import { registryRoutes } from '@/server/registry/rest';
+import { systemRoutes } from '@/server/system/rest';
+import { openApiRoutes } from './openapi-route';
+import type { RestRoute } from './route';
+import { RestRouter } from './router';
+
+/** Every REST route under /api/v1. A route missing here is missing from the OpenAPI document too. */
+export const restRoutes: RestRoute[] = [...openApiRoutes, ...systemRoutes, ...registryRoutes];
+
+export const restRouter = new RestRouter(restRoutes);
