@@ -39,7 +39,12 @@ const statusToCode: Record<DomainError['status'], TRPC_ERROR_CODE_KEY> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
-const t = initTRPC.context<TRPCContext>().create({
+/** Procedure metadata: the scope a procedure requires, readable by the authorization matrix test. */
+export interface ProcedureMeta {
+  scope?: Scope;
+}
+
+const t = initTRPC.context<TRPCContext>().meta<ProcedureMeta>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
@@ -89,7 +94,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /** A signed-in user whose role holds `scope` (server/auth/access.ts); others get FORBIDDEN. */
 export const scopedProcedure = (scope: Scope) =>
-  authedProcedure.use(({ ctx, next }) => {
+  authedProcedure.meta({ scope }).use(({ ctx, next }) => {
     assertAccess(ctx.actor, scope);
     return next();
   });

@@ -1,29 +1,69 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { handleRestRequest } from './handle';
 import type { RestRouter } from './router';
 
 const PREFIX = '/api/v1';
 
-function toRequest(req: IncomingMessage, origin: string): Request {
+function toRequest(req: IncomingMessage, origin: string): { request: Request; discardBody: () => void } {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
     else if (v !== undefined) headers.set(k, v);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', origin), {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    duplex: 'half',
-  } as RequestInit);
+  const body = hasBody ? bodyStream(req) : undefined;
+  const request = new Request(new URL(req.url ?? '/', origin), { method: req.method, headers, body: body?.stream, duplex: 'half' } as RequestInit);
+  return { request, discardBody: () => (body ? body.discard() : drain(req)) };
 }
 
-async function send(res: ServerResponse, response: Response) {
+/**
+ * The request body as a web stream whose cancellation discards the rest instead of destroying the socket,
+ * so a client that is refused mid-upload (413) still reads the answer.
+ */
+function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard: () => void } {
+  let cancelled = false;
+  const discard = () => {
+    if (cancelled) return;
+    cancelled = true;
+    drain(req);
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (cancelled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on('end', () => !cancelled && controller.close());
+      req.on('error', (error) => !cancelled && controller.error(error));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel: discard,
+  });
+  return { stream, discard };
+}
+
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/** Reads and discards what is left of a refused body (up to a bound), then lets the socket be reused. */
+function drain(req: IncomingMessage) {
+  if (req.readableEnded) return;
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.byteLength;
+    if (drained > MAX_DRAIN_BYTES) req.destroy();
+  });
+  req.resume();
+}
+
+async function send(res: ServerResponse, response: Response, discardBody: () => void) {
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  discardBody();
+  res.end(body);
 }
 
 /**
@@ -40,9 +80,9 @@ export function createRestServer(router: RestRouter): Server {
       res.end(JSON.stringify({ error: { code: 'not_found', message: `No route for ${path}` } }));
       return;
     }
-    const request = toRequest(req, `http://${req.headers.host ?? '127.0.0.1'}`);
+    const { request, discardBody } = toRequest(req, `http://${req.headers.host ?? '127.0.0.1'}`);
     handleRestRequest(router, request, path.slice(PREFIX.length) || '/')
-      .then((response) => send(res, response))
+      .then((response) => send(res, response, discardBody))
       .catch((error) => {
         res.statusCode = 500;
         res.end(JSON.stringify({ error: { code: 'internal', message: String(error?.message ?? error) } }));

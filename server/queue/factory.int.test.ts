@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { closeQueues, enqueue, getQueue } from './factory';
+import { closeRedis } from './redis';
+
+afterAll(async () => {
+  await closeQueues();
+  await closeRedis();
+});
+
+describe('enqueue', () => {
+  it('adds one job for two enqueues with the same jobId', async () => {
+    const queue = getQueue('maintenance');
+    const jobId = `dedup-${randomUUID()}`;
+    const before = await queue.getJobCounts('waiting');
+    const first = await enqueue('maintenance', 'expire-approvals', { olderThanHours: 24 }, { jobId });
+    const second = await enqueue('maintenance', 'expire-approvals', { olderThanHours: 48 }, { jobId });
+    const after = await queue.getJobCounts('waiting');
+
+    expect(first.id).toBe(jobId);
+    expect(second.id).toBe(jobId);
+    expect(after.waiting - before.waiting).toBe(1);
+    // The first payload is kept: a duplicate add does not overwrite.
+    expect((await queue.getJob(jobId))?.data).toEqual({ olderThanHours: 24 });
+    await first.remove();
+  });
+
+  it('fills in payload defaults from the contract', async () => {
+    const job = await enqueue('maintenance', 'expire-approvals', {}, { jobId: `defaults-${randomUUID()}` });
+    expect(job.data).toEqual({ olderThanHours: 168 });
+    expect(job.opts.attempts).toBe(2);
+    await job.remove();
+  });
+
+  it('refuses an invalid payload with a ZodError and adds nothing', async () => {
+    const jobId = `invalid-${randomUUID()}`;
+    await expect(enqueue('maintenance', 'expire-approvals', { olderThanHours: -1 }, { jobId })).rejects.toBeInstanceOf(z.ZodError);
+    await expect(enqueue('maintenance', 'expire-approvals', { olderThanHours: 'soon' } as never, { jobId })).rejects.toBeInstanceOf(z.ZodError);
+    expect(await getQueue('maintenance').getJob(jobId)).toBeUndefined();
+  });
+
+  it('refuses a job name the queue does not have', async () => {
+    await expect(enqueue('maintenance', 'no-such-job' as never, {} as never)).rejects.toThrow(/has no job "no-such-job"/);
+  });
+});

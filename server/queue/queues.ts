@@ -1,0 +1,71 @@
+/**
+ * The queue contract shared by producers (web) and workers: which queues exist, which jobs each one
+ * carries and the payload of each job. Producers validate against it before adding a job and workers
+ * validate again before processing, so a payload from an older deploy cannot reach a processor unchecked.
+ *
+ * To add a queue: add an entry to `queueContracts` (its name, job names and zod payloads, and job options
+ * only where the defaults do not fit), then a processor in workers/processors/ and a line in workers/main.ts.
+ */
+import type { DefaultJobOptions } from 'bullmq';
+import { z } from 'zod';
+
+interface QueueContract {
+  /** Job name → payload schema. Defaults in the schema are filled in before the job is stored. */
+  jobs: Record<string, z.ZodType>;
+  /** Overrides `defaultJobOptions` for every job of this queue. */
+  jobOptions?: DefaultJobOptions;
+}
+
+export const queueContracts = {
+  /** Housekeeping on a timer (server/queue/schedules.ts). */
+  maintenance: {
+    jobs: {
+      /** Moves approval requests that waited longer than `olderThanHours` to expired. */
+      'expire-approvals': z.object({
+        olderThanHours: z.number().int().min(1).max(24 * 365).default(168),
+      }),
+    },
+    // Idempotent and re-run every 10 minutes anyway: no point retrying for long.
+    jobOptions: { attempts: 2 },
+  },
+} as const satisfies Record<string, QueueContract>;
+
+export type QueueName = keyof typeof queueContracts;
+export const queueNames = Object.keys(queueContracts) as QueueName[];
+
+export type JobName<Q extends QueueName> = keyof (typeof queueContracts)[Q]['jobs'] & string;
+type JobSchema<Q extends QueueName, J extends JobName<Q>> = (typeof queueContracts)[Q]['jobs'][J] & z.ZodType;
+/** What a producer passes: fields with defaults may be left out. */
+export type JobInput<Q extends QueueName, J extends JobName<Q>> = z.input<JobSchema<Q, J>>;
+/** What a processor receives: validated, defaults filled in. */
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = z.output<JobSchema<Q, J>>;
+/** Queue → job name → payload, for code that wants the whole map. */
+export type QueuePayloads = { [Q in QueueName]: { [J in JobName<Q>]: JobPayload<Q, J> } };
+
+/**
+ * Retry transient failures with exponential backoff (5 s, 10 s, 20 s…); keep finished jobs long enough to
+ * inspect, but bounded so Redis does not grow without limit. `age` is in seconds.
+ */
+export const defaultJobOptions: DefaultJobOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 5_000 },
+};
+
+export function jobOptionsFor(queue: QueueName): DefaultJobOptions {
+  const contract: QueueContract = queueContracts[queue];
+  return { ...defaultJobOptions, ...contract.jobOptions };
+}
+
+export function isJobName<Q extends QueueName>(queue: Q, name: string): name is JobName<Q> {
+  return Object.hasOwn(queueContracts[queue].jobs, name);
+}
+
+/** The payload schema of one job; unknown job names are a programming error. */
+export function payloadSchema<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J): JobSchema<Q, J> {
+  const jobs: Record<string, z.ZodType> = queueContracts[queue].jobs;
+  const schema = jobs[job];
+  if (!schema) throw new Error(`Queue "${queue}" has no job "${job}"`);
+  return schema as JobSchema<Q, J>;
+}

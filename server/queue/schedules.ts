@@ -1,0 +1,41 @@
+import { getQueue } from './factory';
+import { type JobInput, type JobName, payloadSchema, type QueueName } from './queues';
+
+export interface Schedule<Q extends QueueName = QueueName, J extends JobName<Q> = JobName<Q>> {
+  /** Scheduler id in BullMQ; upserting the same id updates the schedule instead of adding a second one. */
+  id: string;
+  queue: Q;
+  job: J;
+  everyMs: number;
+  payload: JobInput<Q, J>;
+}
+
+/** Keeps each entry's payload type tied to its queue and job. */
+function schedule<Q extends QueueName, J extends JobName<Q>>(s: Schedule<Q, J>): Schedule {
+  return s as unknown as Schedule;
+}
+
+/** Repeating jobs. The worker process upserts these at start, so changing a line here reschedules on the next deploy. */
+export const schedules: Schedule[] = [
+  schedule({ id: 'expire-approvals', queue: 'maintenance', job: 'expire-approvals', everyMs: 10 * 60_000, payload: { olderThanHours: 168 } }),
+];
+
+/**
+ * Upserts the schedules of the given queues and removes schedulers on them that are no longer listed,
+ * so a schedule deleted from the table stops firing.
+ */
+export async function applySchedules(queueNames: readonly QueueName[]): Promise<void> {
+  for (const name of queueNames) {
+    const queue = getQueue(name);
+    const wanted = schedules.filter((s) => s.queue === name);
+    for (const s of wanted) {
+      const data = payloadSchema(s.queue, s.job).parse(s.payload);
+      await queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.job, data });
+    }
+    const existing = await queue.getJobSchedulers();
+    // BullMQ reports a scheduler's id as `key` (`id` is left empty for schedulers made by upsertJobScheduler).
+    for (const id of existing.map((e) => e.id || e.key).filter((id) => !wanted.some((s) => s.id === id))) {
+      await queue.removeJobScheduler(id);
+    }
+  }
+}
