@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { dropDatabase } from '@/db/database-admin';
+import { migrateDatabase } from '@/db/migrate';
+
+const root = path.resolve(__dirname, '../..');
+
+/** A throwaway database and Redis prefix for one bench run; env is set before any service module loads. */
+export async function benchEnvironment() {
+  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const url = new URL(process.env.BENCH_DATABASE_BASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/nw_bench_${suffix}`;
+  process.env.DATABASE_URL = url.toString();
+  process.env.REDIS_PREFIX = `nwbench:${suffix}`;
+  process.env.NEXTAUTH_SECRET ||= randomBytes(32).toString('hex');
+  process.env.BCRYPT_ROUNDS = '4';
+  await migrateDatabase(url.toString());
+  return { databaseUrl: url.toString(), drop: () => dropDatabase(url.toString()) };
+}
+
+/** `next start` on a free port over the same database; builds first when there is no production build. */
+export async function startNext(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const bin = path.join(root, 'node_modules/.bin/next');
+  if (!existsSync(path.join(root, '.next/BUILD_ID'))) {
+    await new Promise<void>((resolve, reject) => {
+      const build = spawn(bin, ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+      build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
+    });
+  }
+  const child: ChildProcess = spawn(bin, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PORT: String(port) } });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error('next start did not come up within 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
