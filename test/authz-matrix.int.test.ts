@@ -61,7 +61,7 @@ describe('REST role × route matrix', () => {
 });
 
 describe('tRPC role × procedure matrix', () => {
-  const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: ProcedureMeta; type: string } }>);
+  const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta; type: string } }>);
 
   it('declares a scope on every procedure except the caller’s own profile', () => {
     const unscoped = procedures.filter(([, p]) => !p._def.meta?.scope).map(([path]) => path);

@@ -9,14 +9,18 @@ export async function startRestServer(): Promise<{ url: string; server: Server; 
   return { url, server, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-export interface CallResult<T = any> {
+// Tests read arbitrary JSON bodies; `any` keeps assertions terse.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface CallResult<T = Json> {
   status: number;
   body: T;
   headers: Headers;
 }
 
 export function client(baseUrl: string, key?: string) {
-  return async function call<T = any>(method: string, path: string, body?: unknown, init: { raw?: string; headers?: Record<string, string> } = {}): Promise<CallResult<T>> {
+  return async function call<T = Json>(method: string, path: string, body?: unknown, init: { raw?: string; headers?: Record<string, string> } = {}): Promise<CallResult<T>> {
     const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers };
     let payload: string | undefined;
     if (init.raw !== undefined) payload = init.raw;
