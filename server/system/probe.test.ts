@@ -14,6 +14,8 @@ describe('probe', () => {
     await expect(probe(() => Promise.reject(new Error('connection refused')))).resolves.toMatchObject({ ok: false, error: 'connection refused' });
     await expect(probe(() => Promise.reject(err))).resolves.toMatchObject({ ok: false, error: 'ECONNREFUSED' });
     await expect(probe(() => { throw new Error('sync'); })).resolves.toMatchObject({ ok: false, error: 'sync' });
+    const wrapped = new Error('Failed query: select 1', { cause: new Error('connect ENETUNREACH 10.0.0.1:5432') });
+    await expect(probe(() => Promise.reject(wrapped))).resolves.toMatchObject({ ok: false, error: 'connect ENETUNREACH 10.0.0.1:5432' });
   });
 
   it('gives up on a check that hangs', async () => {

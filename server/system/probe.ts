@@ -28,9 +28,14 @@ export async function probe(check: () => Promise<unknown>, ms = PROBE_TIMEOUT_MS
   }
 }
 
-/** A one-line reason; connection failures (AggregateError from a dual-stack connect) often have an empty message. */
+/**
+ * A one-line reason. The root cause is what helps (drizzle wraps driver errors as "Failed query: …"), and
+ * connection failures (AggregateError from a dual-stack connect) often carry only a code.
+ */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return error.message || (typeof code === 'string' ? code : '') || error.name;
+  let root = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  if (!(root instanceof Error)) return String(root);
+  const code = (root as { code?: unknown }).code;
+  return root.message || (typeof code === 'string' ? code : '') || root.name;
 }

@@ -1,0 +1,18 @@
+import { expireStaleApprovals } from '@/server/registry/approvals';
+import type { QueueProcessor } from '../register';
+
+/** Housekeeping jobs; each is idempotent, so a retry or an overlapping run does no harm. */
+export const maintenanceProcessor: QueueProcessor<'maintenance'> = async ({ name, payload, meta }) => {
+  switch (name) {
+    case 'expire-approvals': {
+      const expired = await expireStaleApprovals(meta, payload.olderThanHours);
+      return { expired };
+    }
+    default:
+      return assertNever(name);
+  }
+};
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled job ${String(value)}`);
+}
