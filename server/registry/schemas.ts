@@ -23,8 +23,11 @@ const configSchema = z.record(z.string(), z.unknown(), { error: 'must be a JSON 
 
 export const modelRef = z.string().trim().min(1, 'is required').max(100).describe('Model family id (uuid) or slug');
 
+/** Slugs that would collide with fixed routes (/models/compare, /api/v1/models/compare). */
+const reservedSlugs = new Set(['compare', 'new']);
+
 export const createFamilySchema = z.object({
-  slug: dns1123Label,
+  slug: dns1123Label.refine((s) => !reservedSlugs.has(s), { message: 'is reserved; choose another slug' }),
   displayName: z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters'),
   baseModel: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(/^[\w.\-/:]+$/, 'must look like org/model-name'),
   specialization: z.string().trim().min(1, 'is required').max(64).regex(/^[a-z0-9_]+$/, 'must be lowercase letters, digits and underscores (e.g. sales_assistant)'),
