@@ -65,6 +65,10 @@ async function seedFamily(family: SeedFamily, actors: Record<string, Actor>) {
   await db.execute(sql`
     update model_versions v set created_at = h.at from model_history h
     where h.version_id = v.id and h.kind = 'created' and v.family_id = (select id from model_families where slug = ${family.slug})`);
+  await db.execute(sql`
+    update model_families f set created_at = coalesce((select min(at) from model_history h where h.family_id = f.id), f.created_at),
+      updated_at = coalesce((select max(at) from model_history h where h.family_id = f.id), f.updated_at)
+    where f.slug = ${family.slug}`);
 }
 
 export async function seedDemo() {
