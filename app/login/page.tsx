@@ -3,8 +3,8 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getCurrentActor } from '@/components/auth/current-actor';
 import { getEnv } from '@/server/env';
-import { LoginForm } from './login-form';
-import { safeCallbackPath } from './safe-callback';
+import { LoginForm } from '@/components/auth/login-form';
+import { safeCallbackPath } from '@/components/auth/safe-callback';
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { RequireScope } from '@/components/auth/require-scope';
 import { PageHeader } from '@/components/ui/page-header';
-import { AuditLog, type AuditFilters } from './audit-log';
+import { AuditLog, type AuditFilters } from '@/components/audit/audit-log';
 
 export const metadata: Metadata = { title: 'Audit log' };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { RequireScope } from '@/components/auth/require-scope';
-import { SystemStatusView } from './system-status';
+import { SystemStatusView } from '@/components/system/system-status';
 
 export const metadata: Metadata = { title: 'System' };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { RequireScope } from '@/components/auth/require-scope';
 import { PageHeader } from '@/components/ui/page-header';
-import { ApiKeysAdmin } from './api-keys-admin';
+import { ApiKeysAdmin } from '@/components/admin/api-keys-admin';
 
 export const metadata: Metadata = { title: 'API keys' };
 

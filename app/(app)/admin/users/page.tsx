@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { RequireScope } from '@/components/auth/require-scope';
 import { PageHeader } from '@/components/ui/page-header';
-import { UsersAdmin } from './users-admin';
+import { UsersAdmin } from '@/components/admin/users-admin';
 
 export const metadata: Metadata = { title: 'Users' };
 
