@@ -11,7 +11,9 @@ test.describe.configure({ mode: 'serial' });
 
 const slug = `e2e-sales-${Date.now().toString(36)}`;
 
+/** Leaves the app first, so its own "session gone → /login" redirect cannot race the next navigation. */
 async function signOut(page: Page) {
+  await page.goto('about:blank');
   await page.context().clearCookies();
 }
 
