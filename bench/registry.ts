@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import semver from 'semver';
 import { db } from '@/db/client';
 import { modelVersions } from '@/db/schema/registry';
 import { systemActor } from '@/server/auth/actor';
 import { createApiKey } from '@/server/auth/api-keys';
-import { createRestServer, listenOnLoopback } from '@/server/http/node-server';
-import { restRouter } from '@/server/http/routes';
 import { createFamily } from '@/server/registry/families';
 import { semverSortKey } from '@/server/registry/semver-key';
-import { startNext } from './lib/environment';
+import { startApiServer, startNext } from './lib/environment';
 import { measure, summarize } from './lib/stats';
 
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 10_000);
@@ -37,6 +36,8 @@ async function seedVersions(familyId: string) {
     createdByLabel: 'bench',
   }));
   for (let i = 0; i < rows.length; i += 1000) await db.insert(modelVersions).values(rows.slice(i, i + 1000));
+  // A bulk load leaves the planner without statistics until autovacuum runs; measure the steady state.
+  await db.execute(sql`analyze model_versions`);
   return versions;
 }
 
@@ -71,20 +72,20 @@ export async function benchRegistry() {
     viaNext = await runAgainst(next.url, key, family.slug, versions).finally(() => next.stop());
   }
 
-  const server = createRestServer(restRouter);
-  const url = await listenOnLoopback(server);
-  const viaNodeHttp = await runAgainst(url, key, `${family.slug}`, versions).finally(() => new Promise((r) => server.close(r)));
+  const api = await startApiServer(Number(process.env.BENCH_API_PORT ?? 3198));
+  const viaApiServer = await runAgainst(api.url, key, family.slug, versions).finally(() => api.stop());
 
   const target = 25;
-  const worstP99 = Math.max(...Object.values(viaNext ?? viaNodeHttp).map((s) => s.p99Ms));
+  const worst = (r: Record<string, { p99Ms: number }>) => Math.max(...Object.values(r).map((s) => s.p99Ms));
   return {
     versions: VERSIONS,
     seedMs,
     iterations: ITERATIONS,
     concurrency: 1,
+    /** The same route table served two ways, each in its own process: Next's catch-all and the dedicated API server. */
     nextStart: viaNext,
-    nodeHttp: viaNodeHttp,
+    apiServer: viaApiServer,
     aimP99Ms: target,
-    meetsAim: worstP99 < target,
+    meetsAim: { nextStart: viaNext ? worst(viaNext) < target : null, apiServer: worst(viaApiServer) < target },
   };
 }

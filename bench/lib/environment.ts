@@ -20,6 +20,37 @@ export async function benchEnvironment() {
   return { databaseUrl: url.toString(), drop: () => dropDatabase(url.toString()) };
 }
 
+async function waitForHealth(url: string, what: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within 60 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stopper(child: ChildProcess) {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+/** The dedicated API process (server/http/main.ts) in its own process, as it runs in production. */
+export async function startApiServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/http/main.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, 'api server');
+  return { url, stop: stopper(child) };
+}
+
 /** `next start` on a free port over the same database; builds first when there is no production build. */
 export async function startNext(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = path.join(root, 'node_modules/.bin/next');
@@ -31,23 +62,6 @@ export async function startNext(port: number): Promise<{ url: string; stop: () =
   }
   const child: ChildProcess = spawn(bin, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/api/v1/health`);
-      if (res.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error('next start did not come up within 60 s');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  await waitForHealth(url, 'next start');
+  return { url, stop: stopper(child) };
 }
