@@ -9,7 +9,7 @@ import { type FamilyRow, resolveFamily, resolveVersion, type VersionRow } from '
 import type { BumpVersionInput, CreateVersionInput, ListVersionsInput, VersionOverrides } from './schemas';
 import { semverSortKey } from './semver-key';
 import { bumpVersion, mergeConfig, resolveDirections } from './versioning';
-import { parentVersions, selectVersions, sortKeyC, versionColumns } from './views';
+import { parentVersions, selectVersions, sortKeyC, versionColumns, type VersionView } from './views';
 
 /**
  * Inserts a version. With a parent it inherits base model, config (deep-merged with the overrides) and
@@ -37,7 +37,7 @@ async function insertVersion(tx: Tx, meta: RequestMeta, family: FamilyRow, versi
       createdById: meta.actor.id,
       createdByLabel: meta.actor.label,
     })
-    .returning({ id: modelVersions.id });
+    .returning();
   await tx.update(modelFamilies).set({ updatedAt: new Date() }).where(eq(modelFamilies.id, family.id));
   await recordHistory(tx, meta, { familyId: family.id, kind: 'created', versionId: row.id, details: { parent: parent?.version ?? null, ...how } });
   await recordAudit(tx, meta, {
@@ -47,8 +47,13 @@ async function insertVersion(tx: Tx, meta: RequestMeta, family: FamilyRow, versi
     targetLabel: `${family.slug}@${version}`,
     summary: { version, parent: parent?.version ?? null, ...how, overrides: Object.keys(overrides) },
   });
-  const [view] = await selectVersions(tx).where(eq(modelVersions.id, row.id));
-  return view;
+  return toView(row, parent?.version ?? null);
+}
+
+/** The API shape of a version row (see views.ts), when the parent's version string is already known. */
+function toView(row: VersionRow, parentVersion: string | null): VersionView {
+  const { sortKey: _k, createdById: _c, createdByLabel, ...rest } = row;
+  return { ...rest, parentVersion, createdBy: createdByLabel };
 }
 
 async function withConflictMapping<T>(version: () => string, family: () => string, work: () => Promise<T>): Promise<T> {
