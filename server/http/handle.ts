@@ -112,7 +112,8 @@ export async function handleRestRequest(router: RestRouter, request: Request, pa
     }
   } catch (error) {
     const { status, body } = errorToHttp(error, requestId);
-    response = json(status, body, requestId);
+    // After a refused upload the rest of the body may still be in flight: tell the client not to reuse the socket.
+    response = json(status, body, requestId, status === 413 ? { connection: 'close' } : undefined);
   }
   logger.debug({ requestId, method: request.method, path: pathname, status: response.status, ms: Math.round(performance.now() - started) }, 'rest request');
   return response;
