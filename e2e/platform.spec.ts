@@ -67,10 +67,10 @@ test('the System page shows the worker heartbeat, queues, database and Redis', a
 
 test('the REST API behind Next answers oversized and malformed bodies with 413 and 400, signed in by session cookie', async ({ page }) => {
   await login(page, admin);
-  const big = await page.request.post('/api/v1/models', { data: JSON.stringify({ slug: 'too-big', description: 'x'.repeat(2 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+  const big = await page.request.post('/api/v1/models', { data: Buffer.from(JSON.stringify({ slug: 'too-big', description: 'x'.repeat(2 * 1024 * 1024) })), headers: { 'content-type': 'application/json' } });
   expect(big.status()).toBe(413);
   expect((await big.json()).error.code).toBe('payload_too_large');
-  const bad = await page.request.post('/api/v1/models', { data: '{"slug": ', headers: { 'content-type': 'application/json' } });
+  const bad = await page.request.post('/api/v1/models', { data: Buffer.from('{"slug": '), headers: { 'content-type': 'application/json' } });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.message).toMatch(/Malformed JSON/);
   const invalid = await page.request.post('/api/v1/models', { data: { slug: 'Bad_Slug', displayName: 'x', baseModel: 'a/b', specialization: 's' } });
