@@ -1,0 +1,54 @@
+/** Small JSON helpers shared by the store, the patch code and the controllers. */
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function clone<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}
+
+/** JSON.stringify with sorted keys, so equal objects give equal strings (hashes, change detection). */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v === undefined ? null : v)).join(',')}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
+/** Reads a nested value by path segments; undefined when any segment is missing. */
+export function getPath(obj: unknown, path: readonly string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (Array.isArray(cur)) cur = cur[Number(key)];
+    else if (isObject(cur)) cur = cur[key];
+    else return undefined;
+  }
+  return cur;
+}
+
+/** Removes a nested key and then any parent objects the removal left empty. */
+export function deletePath(obj: JsonObject, path: readonly string[]): void {
+  if (path.length === 0) return;
+  const parents: JsonObject[] = [obj];
+  let cur: unknown = obj;
+  for (const key of path.slice(0, -1)) {
+    if (!isObject(cur)) return;
+    cur = cur[key];
+    if (!isObject(cur)) return;
+    parents.push(cur);
+  }
+  delete parents[parents.length - 1][path[path.length - 1]];
+  for (let i = parents.length - 1; i > 0; i--) {
+    if (Object.keys(parents[i]).length > 0) break;
+    delete parents[i - 1][path[i - 1]];
+  }
+}
