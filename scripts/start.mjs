@@ -199,6 +199,8 @@ async function main() {
   const env = { ...envFile.values, ...process.env };
   const port = parsePort(env.PORT || 3000);
   env.PORT = String(port);
+  // The simulated cluster (when no real one is configured) keeps its state across restarts of npm start.
+  env.NEUROWEAVER_SIM_STATE ||= '.data/sim/state.json';
   const stale = /^http:\/\/localhost:(\d+)\/?$/.exec(env.NEXTAUTH_URL ?? '');
   if (!process.env.NEXTAUTH_URL && stale && Number(stale[1]) !== port) {
     env.NEXTAUTH_URL = `http://localhost:${port}`;
