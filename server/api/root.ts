@@ -1,5 +1,6 @@
 import { auditRouter } from '@/server/audit/router';
 import { authRouter } from '@/server/auth/router';
+import { clusterRouter } from '@/server/cluster/router';
 import { registryRouter } from '@/server/registry/router';
 import { systemRouter } from '@/server/system/router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -7,6 +8,7 @@ import { createCallerFactory, createTRPCRouter } from './trpc';
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   audit: auditRouter,
+  cluster: clusterRouter,
   registry: registryRouter,
   system: systemRouter,
 });

@@ -19,10 +19,12 @@ export const scopes = [
   'users:manage',
   'apiKeys:manage',
   'system:read',
+  'cluster:read',
+  'cluster:manage',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
-const readOnly: Scope[] = ['registry:read', 'system:read'];
+const readOnly: Scope[] = ['registry:read', 'system:read', 'cluster:read'];
 
 export const roleScopes: Record<Role, readonly Scope[]> = {
   admin: scopes,

@@ -19,3 +19,8 @@ export * from './manifests/training-job';
 export * from './manifests/model-server';
 export * from './manifests/monitoring';
 export { toYaml } from './manifests/to-yaml';
+// The Cluster page's read side. (The simulator settings service writes audit rows, so it lives outside
+// this index: server/cluster/overview/simulator-settings.ts, used by ./router.ts and ./rest.ts.)
+export { getClusterOverview, summarise as summariseCluster } from './overview/get-overview';
+export { describeCluster } from './overview/describe-cluster';
+export * from './overview/schemas';
