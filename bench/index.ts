@@ -14,6 +14,10 @@ async function main() {
       const { benchRegistry } = await import('./registry');
       results.registry = await benchRegistry();
     }
+    if (!selected.size || selected.has('ab')) {
+      const { benchAb } = await import('./ab');
+      results.ab = await benchAb();
+    }
     if (!selected.size || selected.has('cluster')) {
       const { benchCluster } = await import('./cluster');
       results.cluster = await benchCluster();

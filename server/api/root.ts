@@ -1,3 +1,4 @@
+import { abRouter } from '@/server/ab/router';
 import { auditRouter } from '@/server/audit/router';
 import { authRouter } from '@/server/auth/router';
 import { clusterRouter } from '@/server/cluster/router';
@@ -6,6 +7,7 @@ import { systemRouter } from '@/server/system/router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
+  ab: abRouter,
   auth: authRouter,
   audit: auditRouter,
   cluster: clusterRouter,

@@ -19,17 +19,22 @@ export const scopes = [
   'users:manage',
   'apiKeys:manage',
   'system:read',
+  'abTests:read',
+  'abTests:manage',
+  'abTests:ingest',
   'cluster:read',
   'cluster:manage',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
-const readOnly: Scope[] = ['registry:read', 'system:read', 'cluster:read'];
+const readOnly: Scope[] = ['registry:read', 'system:read', 'abTests:read', 'cluster:read'];
+/** Create, start and stop A/B tests; assign units and send events (everyone but viewers). */
+const abTesting: Scope[] = ['abTests:manage', 'abTests:ingest'];
 
 export const roleScopes: Record<Role, readonly Scope[]> = {
   admin: scopes,
-  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read'],
-  product_manager: [...readOnly, 'approvals:read'],
+  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting],
+  product_manager: [...readOnly, 'approvals:read', ...abTesting],
   viewer: readOnly,
 };
 

@@ -1,0 +1,42 @@
+import { db } from '@/db/client';
+import { ConflictError } from '@/server/errors';
+import { cachedDefinition, type TestDefinition } from './definition';
+import { recordExposure } from './exposures';
+import { assignIndex } from './hash';
+
+/** Assignment and events are only accepted while a test runs (409 otherwise, naming the state). */
+export function assertRunning(def: TestDefinition, what: string): void {
+  const { status, name } = def.test;
+  if (status === 'draft') throw new ConflictError(`A/B test "${name}" has not been started; ${what} are accepted once it runs`, 'status');
+  if (status === 'stopped') throw new ConflictError(`A/B test "${name}" is stopped; ${what} are no longer accepted`, 'status');
+}
+
+/** The variant a unit gets, computed without any database access (deterministic hash, see hash.ts). */
+export function variantFor(def: TestDefinition, unit: string) {
+  return def.variants[assignIndex(def.test.salt, unit, def.weights)];
+}
+
+/**
+ * Assigns a unit and records its first assignment as an exposure. This is a data-plane write: it is
+ * not written to the audit log (one audit row per request would dwarf the data); the test's creation,
+ * start and stop are audited instead.
+ */
+export async function assign(ref: string, unit: string): Promise<{ variant: string; version: string }> {
+  const def = await cachedDefinition(ref);
+  assertRunning(def, 'assignments');
+  const variant = variantFor(def, unit);
+  const seenKey = `${def.test.id}:${unit}`;
+  if (!recorded.has(seenKey)) {
+    await recordExposure(db, def.test.id, unit, variant.key);
+    if (recorded.size >= MAX_RECORDED) recorded.clear();
+    recorded.add(seenKey);
+  }
+  return { variant: variant.key, version: variant.version };
+}
+
+/**
+ * Units whose exposure this process has already stored (exposure rows are never deleted, so this can
+ * only be incomplete, never wrong): a returning unit is answered without a database write. Bounded.
+ */
+const recorded = new Set<string>();
+const MAX_RECORDED = 200_000;

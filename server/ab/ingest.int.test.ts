@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/db/client';
+import { testApiKey } from '@/test/fixtures';
+import { client, startRestServer } from '@/test/rest-client';
+import { exposureReconciliation, familyWithVersions, recomputedAggregates, storedAggregates, testBody } from './testing/fixtures';
+
+let key: string;
+beforeAll(async () => {
+  key = await testApiKey('ml_engineer', 'ingest clients');
+});
+
+type Event = { unit: string; metric: string; value: number };
+
+/**
+ * Several clients send overlapping batches (the same units, every metric kind) while the web server is
+ * killed mid-way (in-flight requests cut) and a new one takes over. Clients retry a failed request with
+ * the same idempotency key, as a real sender would. Afterwards every acknowledged event is counted
+ * exactly once: per-unit sums equal the acknowledged events, and the aggregates equal a recomputation.
+ */
+describe('concurrent ingestion across a server restart', () => {
+  const servers: Awaited<ReturnType<typeof startRestServer>>[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close().catch(() => {});
+  });
+
+  it('reconciles exactly', async () => {
+    const family = await familyWithVersions();
+    let current = await startRestServer();
+    servers.push(current);
+    const setup = client(current.url, key);
+    const test = (await setup('POST', '/ab-tests', testBody(family.slug))).body;
+    await setup('POST', `/ab-tests/${test.id}/start`);
+
+    const CLIENTS = 6;
+    const BATCHES = 12;
+    const PER_BATCH = 400;
+    const UNITS = 500;
+    const metrics = ['converted', 'latency_ms', 'clicks', 'views'];
+    const batches: { key: string; events: Event[] }[][] = Array.from({ length: CLIENTS }, (_, c) =>
+      Array.from({ length: BATCHES }, (_, b) => {
+        let seed = 1 + c * 1000 + b;
+        const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+        const events = Array.from({ length: PER_BATCH }, () => ({
+          unit: `user-${Math.floor(rand() * UNITS)}`,
+          metric: metrics[Math.floor(rand() * metrics.length)],
+          value: Math.floor(rand() * 5) - 1, // integers: sums and squares stay exact in float8
+        }));
+        return { key: `client-${c}-batch-${b}`, events };
+      }),
+    );
+
+    let acknowledged = 0;
+    let retries = 0;
+    let duplicates = 0;
+    let restarted = false;
+    const send = async (batch: { key: string; events: Event[] }) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const res = await fetch(`${current.url}/api/v1/ab-tests/${test.id}/events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ events: batch.events, idempotencyKey: batch.key }),
+          });
+          const body = await res.json();
+          if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
+          if (body.duplicate) duplicates++;
+          acknowledged++;
+          return;
+        } catch (error) {
+          if (attempt > 20) throw error;
+          retries++;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+
+    await Promise.all(
+      batches.map(async (own, c) => {
+        for (const [b, batch] of own.entries()) {
+          if (c === 0 && b === BATCHES / 2 && !restarted) {
+            // Kill the server with requests in flight; a new one (same services, new port) takes over.
+            restarted = true;
+            const dying = current;
+            dying.server.closeAllConnections();
+            await dying.close();
+            current = await startRestServer();
+            servers.push(current);
+          }
+          await send(batch);
+          // Every third batch is sent again on purpose, as a client that missed the answer would.
+          if (b % 3 === 0) await send(batch);
+        }
+      }),
+    );
+    expect(restarted).toBe(true);
+    const distinctBatches = CLIENTS * BATCHES;
+    expect(acknowledged).toBe(distinctBatches + CLIENTS * (BATCHES / 3));
+    expect(duplicates).toBeGreaterThanOrEqual(CLIENTS * (BATCHES / 3));
+
+    // Expected per-unit sums from the batches, each counted once.
+    const expected = new Map<string, number>();
+    for (const own of batches) for (const batch of own) for (const e of batch.events) expected.set(`${e.unit}/${e.metric}`, (expected.get(`${e.unit}/${e.metric}`) ?? 0) + e.value);
+    const stored = await db.execute<{ unit: string; metric: string; sum: number }>(sql`select unit, metric, sum from ab_unit_metrics where test_id = ${test.id}`);
+    const actual = new Map(stored.rows.map((r) => [`${r.unit}/${r.metric}`, Number(r.sum)]));
+    expect(actual).toEqual(expected);
+    const keys = await db.execute<{ n: number; events: number }>(sql`select count(*)::int n, sum(event_count)::int events from ab_ingest_keys where test_id = ${test.id}`);
+    expect(keys.rows[0]).toEqual({ n: distinctBatches, events: distinctBatches * PER_BATCH });
+
+    expect(await storedAggregates(test.id)).toEqual(await recomputedAggregates(test.id));
+    const exposures = await exposureReconciliation(test.id);
+    for (const e of exposures) expect(e.counted).toBe(e.rows);
+    const units = new Set(batches.flat().flatMap((b) => b.events.map((e) => e.unit)));
+    expect(exposures.reduce((s, e) => s + e.rows, 0)).toBe(units.size);
+    console.log(`concurrent ingestion: ${acknowledged} acknowledged requests, ${duplicates} duplicates, ${retries} retries after the restart`);
+  });
+
+  it('keeps exposure counts exact under concurrent assignment and ingestion of the same new units', async () => {
+    const family = await familyWithVersions();
+    const s = await startRestServer();
+    servers.push(s);
+    const call = client(s.url, key);
+    const test = (await call('POST', '/ab-tests', testBody(family.slug))).body;
+    await call('POST', `/ab-tests/${test.id}/start`);
+    const units = Array.from({ length: 400 }, (_, i) => `new-${i}`);
+    await Promise.all([
+      ...units.map((u) => call('GET', `/ab-tests/${test.id}/assign?unit=${u}`)),
+      ...[0, 1, 2, 3].map((k) => call('POST', `/ab-tests/${test.id}/events`, { events: units.map((unit) => ({ unit, metric: 'converted', value: k % 2 })) })),
+    ]);
+    const exposures = await exposureReconciliation(test.id);
+    expect(exposures.reduce((sum, e) => sum + e.rows, 0)).toBe(400);
+    for (const e of exposures) expect(e.counted).toBe(e.rows);
+    expect(await storedAggregates(test.id)).toEqual(await recomputedAggregates(test.id));
+    const results = (await call('GET', `/ab-tests/${test.id}/results`)).body;
+    expect(results.metrics[0].variants.reduce((sum: number, v: { n: number }) => sum + v.n, 0)).toBe(400);
+    expect(results.metrics[0].variants.every((v: { mean: number }) => v.mean === 1)).toBe(true);
+  });
+});

@@ -1,0 +1,47 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import { db } from '@/db/client';
+import { abLiftSnapshots } from '@/db/schema/ab';
+import { loadTest } from './definition';
+import type { AbTestResults } from './stats';
+
+/** Class id of the advisory lock that keeps snapshot writers of one test from racing ("LS"). */
+const SNAPSHOT_LOCK_CLASS = 0x4c53;
+const lastWritten = new Map<string, number>();
+const INTERVAL_MS = 60_000;
+
+/**
+ * Appends the cumulative relative lift of every variant and metric, at most once a minute per test
+ * (checked in this process first, then in SQL across processes), so the chart's table stays bounded:
+ * at most 1,440 points a day per variant and metric.
+ */
+export async function recordLiftSnapshot(testId: string, results: AbTestResults): Promise<void> {
+  const now = Date.now();
+  if (now - (lastWritten.get(testId) ?? 0) < INTERVAL_MS) return;
+  lastWritten.set(testId, now);
+  const rows = results.metrics.flatMap((m) =>
+    m.comparisons.map((c) => ({ metric: m.name, variant: c.variant, effect: c.relative.effect, lo: c.relative.ciLower, hi: c.relative.ciUpper, n: m.variants.find((v) => v.key === c.variant)?.n ?? 0 })),
+  );
+  if (!rows.length) return;
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => sql.param(rows.map((r) => r[k]));
+  await db.transaction(async (tx) => {
+    const [lock] = (await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(${SNAPSHOT_LOCK_CLASS}, hashtext(${testId})) as ok`)).rows;
+    if (!lock.ok) return;
+    await tx.execute(sql`
+      insert into ab_lift_snapshots (test_id, metric, variant, relative_effect, ci_lower, ci_upper, n)
+      select ${testId}, m, v, e, lo, hi, n
+      from unnest(${col('metric')}::text[], ${col('variant')}::text[], ${col('effect')}::float8[], ${col('lo')}::float8[], ${col('hi')}::float8[], ${col('n')}::int[]) as x(m, v, e, lo, hi, n)
+      where not exists (select 1 from ab_lift_snapshots where test_id = ${testId} and at > now() - interval '1 minute')`);
+  });
+}
+
+/** The latest `limit` points of a test's lift-over-time series, oldest first. */
+export async function listLiftHistory(ref: string, limit: number) {
+  const def = await loadTest(db, ref);
+  const rows = await db
+    .select({ at: abLiftSnapshots.at, metric: abLiftSnapshots.metric, variant: abLiftSnapshots.variant, relativeEffect: abLiftSnapshots.relativeEffect, ciLower: abLiftSnapshots.ciLower, ciUpper: abLiftSnapshots.ciUpper, n: abLiftSnapshots.n })
+    .from(abLiftSnapshots)
+    .where(eq(abLiftSnapshots.testId, def.test.id))
+    .orderBy(desc(abLiftSnapshots.at), desc(abLiftSnapshots.metric), desc(abLiftSnapshots.variant))
+    .limit(limit);
+  return rows.reverse();
+}
