@@ -53,6 +53,8 @@ export const abRoutes: RestRoute[] = [
   defineRoute({
     method: 'POST', path: '/ab-tests/{test_id}/events', tag, scope: 'abTests:ingest', summary: 'Send up to 10,000 metric events; idempotent with idempotencyKey',
     params: testParams, body: ingestSchema, response: ingestResponse,
+    // 10,000 events of a few hundred bytes each do not fit the default 1 MiB.
+    maxBodyBytes: 16 * 1024 * 1024,
     handler: ({ params, body }) => ingestEvents(params.test_id, body),
   }),
 ];

@@ -9,6 +9,14 @@ import type { CreateApiKeyInput } from './schemas';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * Verified keys are remembered briefly so hot machine paths (A/B assignment, ingestion) skip a database
+ * round trip per request. Revocation clears this process's entry at once; other processes (web, API
+ * server) stop accepting a revoked key within the TTL.
+ */
+export const API_KEY_CACHE_TTL_MS = 10_000;
+const MAX_CACHED_KEYS = 10_000;
+const verified = new Map<string, { actor: Actor; keyId: string; until: number }>();
 
 function randomBase62(length: number) {
   const bytes = randomBytes(length * 2);
@@ -66,6 +74,7 @@ export async function revokeApiKey(meta: RequestMeta, id: string): Promise<ApiKe
     if (!existing) throw new NotFoundError(`API key ${id} not found`, 'id');
     if (existing.revokedAt) throw new ConflictError(`API key ${existing.prefix} is already revoked`, 'id');
     const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning(publicColumns);
+    for (const [hash, entry] of verified) if (entry.keyId === id) verified.delete(hash);
     await recordAudit(tx, meta, { action: 'api_key.revoke', targetType: 'api_key', targetId: id, targetLabel: `${existing.prefix} (${existing.name})` });
     return row;
   });
@@ -75,10 +84,13 @@ export async function revokeApiKey(meta: RequestMeta, id: string): Promise<ApiKe
 export async function authenticateApiKey(raw: string): Promise<Actor | null> {
   const parsed = parseApiKey(raw);
   if (!parsed) return null;
+  const hash = sha256(raw);
+  const cached = verified.get(hash);
+  if (cached && cached.until > Date.now()) return cached.actor;
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, parsed.prefix)).limit(1);
   if (!row || row.revokedAt) return null;
   const expected = Buffer.from(row.keyHash, 'hex');
-  const actual = Buffer.from(sha256(raw), 'hex');
+  const actual = Buffer.from(hash, 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
@@ -88,5 +100,8 @@ export async function authenticateApiKey(raw: string): Promise<Actor | null> {
       .set({ lastUsedAt: new Date(now) })
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now - LAST_USED_RESOLUTION_MS)))));
   }
-  return { type: 'api_key', id: row.id, label: `key ${row.prefix} (${row.name})`, role: row.role };
+  const actor: Actor = { type: 'api_key', id: row.id, label: `key ${row.prefix} (${row.name})`, role: row.role };
+  if (verified.size >= MAX_CACHED_KEYS) verified.clear();
+  verified.set(hash, { actor, keyId: row.id, until: now + API_KEY_CACHE_TTL_MS });
+  return actor;
 }

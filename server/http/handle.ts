@@ -12,7 +12,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Reads at most `limit` bytes; a longer body is refused with 413 without buffering the rest. */
 export async function readBodyLimited(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${limit} bytes (1 MiB)`);
+  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${limit} bytes (${describeBytes(limit)})`);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -23,15 +23,17 @@ export async function readBodyLimited(request: Request, limit = MAX_BODY_BYTES):
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes (1 MiB)`);
+      throw new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes (${describeBytes(limit)})`);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function parseJsonBody(request: Request): Promise<unknown> {
-  const text = await readBodyLimited(request);
+const describeBytes = (n: number) => `${Math.round((n / 2 ** 20) * 10) / 10} MiB`;
+
+async function parseJsonBody(request: Request, limit: number): Promise<unknown> {
+  const text = await readBodyLimited(request, limit);
   if (text.trim() === '') return undefined;
   const type = request.headers.get('content-type') ?? '';
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) throw new BadRequestError(`Content-Type must be application/json (got ${type})`);
@@ -78,7 +80,7 @@ async function run(route: RestRoute, rawParams: Record<string, string>, request:
 
   let body: unknown = undefined;
   if (route.body) {
-    const raw = await parseJsonBody(request);
+    const raw = await parseJsonBody(request, route.maxBodyBytes ?? MAX_BODY_BYTES);
     const parsed = route.body.safeParse(raw ?? {});
     if (!parsed.success) {
       if (raw === undefined) throw new BadRequestError('Request body is required (JSON)');

@@ -31,6 +31,8 @@ export interface RestRoute<P extends Schema | undefined = Schema | undefined, Q 
   query?: Q;
   body?: B;
   response?: Schema;
+  /** Largest accepted body in bytes (default MAX_BODY_BYTES, 1 MiB); bulk ingestion routes raise it. */
+  maxBodyBytes?: number;
   /** Status of a successful answer (default 200). */
   successStatus?: 200 | 201 | 202 | 204;
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
