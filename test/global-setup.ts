@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { dropDatabase } from '../db/database-admin';
 import { migrateDatabase } from '../db/migrate';
 
@@ -14,7 +16,11 @@ export default async function setup() {
   process.env.DATABASE_URL = url.toString();
   process.env.REDIS_PREFIX = `nwtest:${suffix}`;
   process.env.NEXTAUTH_SECRET ||= randomBytes(32).toString('hex');
-  process.env.BCRYPT_ROUNDS ||= '4'; // fast hashes in tests; production default is 12
+  process.env.BCRYPT_ROUNDS ||= '4';
+  // A simulated cluster of the run's own, whatever the developer's shell says.
+  process.env.NEUROWEAVER_CLUSTER = 'sim';
+  process.env.NEUROWEAVER_SIM_KUBECONFIG = path.join(os.tmpdir(), `nw-test-${suffix}`, 'kubeconfig.yaml');
+  delete process.env.KUBECONFIG; // fast hashes in tests; production default is 12
   await migrateDatabase(process.env.DATABASE_URL);
   return async () => {
     if (!process.env.KEEP_TEST_DB) await dropDatabase(url.toString());

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { FullConfig } from '@playwright/test';
@@ -147,6 +148,10 @@ export default async function globalSetup(config: FullConfig) {
     NEXTAUTH_URL: e2eBaseURL,
     NEXTAUTH_SECRET: randomBytes(32).toString('hex'),
     NEXT_TELEMETRY_DISABLED: '1',
+    // Its own simulated cluster: never a developer's running simulator, never a real cluster from the shell.
+    NEUROWEAVER_CLUSTER: 'sim',
+    NEUROWEAVER_SIM_KUBECONFIG: path.join(os.tmpdir(), `nw-e2e-${suffix}`, 'kubeconfig.yaml'),
+    NEUROWEAVER_SIM_STATE: '',
   };
   const runtimeEnv: Env = { ...env, NODE_ENV: 'production' };
 
