@@ -43,12 +43,9 @@ export function definitionOf(test: TestRow, variants: VariantRow[], metrics: Met
   return { test, variants, metrics, weights: variants.map((v) => v.weight), eventMetrics };
 }
 
-/** The statistics engine's view of a test's configuration. */
-export function engineConfig(def: TestDefinition): AbTestConfig {
-  const { test } = def;
+/** A test's analysis settings under their API names (shared by the engine config and the public view). */
+export function analysisSettings(test: TestDefinition['test']) {
   return {
-    variants: def.variants.map((v) => ({ key: v.key, weight: v.weight })),
-    metrics: def.metrics.map((m) => ({ name: m.name, kind: m.kind, role: m.role, direction: m.direction })),
     method: test.method,
     alpha: test.alpha,
     power: test.power,
@@ -57,6 +54,15 @@ export function engineConfig(def: TestDefinition): AbTestConfig {
     sequentialTuning: test.sequentialTuning,
     correction: test.correction,
     prior: test.priorMean !== null && test.priorStdDev !== null ? { mean: test.priorMean, stdDev: test.priorStdDev } : null,
+  };
+}
+
+/** The statistics engine's view of a test's configuration. */
+export function engineConfig(def: TestDefinition): AbTestConfig {
+  return {
+    variants: def.variants.map((v) => ({ key: v.key, weight: v.weight })),
+    metrics: def.metrics.map((m) => ({ name: m.name, kind: m.kind, role: m.role, direction: m.direction })),
+    ...analysisSettings(def.test),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { TestDefinition } from './definition';
+import { analysisSettings, type TestDefinition } from './definition';
 
 /** The public shape of a test (never the salt: assignment is served, not computed by clients). */
 export function testView(def: TestDefinition) {
@@ -8,14 +8,7 @@ export function testView(def: TestDefinition) {
     name: test.name,
     modelId: test.familyId,
     status: test.status,
-    method: test.method,
-    alpha: test.alpha,
-    power: test.power,
-    minimumDetectableEffect: test.mde,
-    minSamplePerVariant: test.minSamplePerVariant,
-    sequentialTuning: test.sequentialTuning,
-    correction: test.correction,
-    prior: test.priorMean !== null && test.priorStdDev !== null ? { mean: test.priorMean, stdDev: test.priorStdDev } : null,
+    ...analysisSettings(test),
     variants: def.variants.map((v) => ({ key: v.key, version: v.version, versionId: v.versionId, weight: v.weight, description: v.description, control: v.position === 0 })),
     metrics: def.metrics.map((m) => ({ name: m.name, kind: m.kind, role: m.role, direction: m.direction, denominator: m.denominator })),
     createdBy: test.createdByLabel,
