@@ -45,7 +45,7 @@ test('model lifecycle: create, register, bump, compare, rollback with four eyes'
   await page.getByLabel('Metrics').fill('accuracy=0.79');
   await page.getByLabel('Config (JSON)').fill('{"qlora": {"rank": 64}}');
   await page.getByRole('button', { name: 'Bump version' }).click();
-  await expect(page.getByRole('status')).toContainText('1.1.0');
+  await expect(page.getByRole('status').filter({ hasText: '1.1.0' })).toBeVisible();
   await expect(node(page, '1.1.0')).toBeVisible();
 
   // Compare the two versions: the chart, the metric table and the config diff.
@@ -77,7 +77,7 @@ test('model lifecycle: create, register, bump, compare, rollback with four eyes'
   await page.getByLabel('Target version').selectOption('1.0.0');
   await page.getByLabel('Reason').fill('Customers report pushy upselling since 1.1.0');
   await page.getByRole('button', { name: 'Request rollback' }).click();
-  await expect(page.getByRole('status')).toContainText(/rollback/i);
+  await expect(page.getByRole('status').filter({ hasText: 'Rollback to 1.0.0 requested' })).toBeVisible();
   await signOut(page);
 
   // The admin who promoted approves (a different person from the requester).
