@@ -1,11 +1,20 @@
-import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildJobTokenSecret, buildTrainingJob, connectCluster, Kinds, type KubeObject } from '@/server/cluster';
 import { startSimulator } from '@/server/cluster/sim';
-import { listenOnLoopback } from '@/server/http/node-server';
 import { percentile } from './lib/stats';
+
+const SINK_SOURCE = `
+let n = 0;
+const server = require('node:http').createServer((req, res) => {
+  if (req.method === 'GET') return res.end(String(n));
+  req.resume();
+  req.on('end', () => { n++; res.end('{}'); });
+});
+server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
+`;
 
 const JOBS = Number(process.env.BENCH_CLUSTER_JOBS ?? 200);
 const GPUS = Number(process.env.BENCH_CLUSTER_GPUS ?? 16);
@@ -19,16 +28,13 @@ const SPEED = Number(process.env.BENCH_CLUSTER_SPEED ?? 100);
  */
 export async function benchCluster() {
   const dir = mkdtempSync(path.join(tmpdir(), 'nw-bench-cluster-'));
-  // Stands in for the trainer-events endpoint (issue 4): counts what the simulated trainers post.
-  let trainerEvents = 0;
-  const sink = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      trainerEvents++;
-      res.end('{}');
-    });
+  // Stands in for the trainer-events endpoint (issue 4), in its own process as the real one would be:
+  // counts what the simulated trainers post and reports the count on GET /count.
+  const sink = spawn(process.execPath, ['-e', SINK_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sinkUrl = await new Promise<string>((resolve, reject) => {
+    sink.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    sink.once('exit', (code) => reject(new Error(`trainer-event sink exited ${code}`)));
   });
-  const sinkUrl = await listenOnLoopback(sink);
 
   const heapBefore = process.memoryUsage().heapUsed;
   const sim = await startSimulator({ gpus: GPUS, nodes: 4, speed: SPEED, kubeconfigPath: path.join(dir, 'kubeconfig.yaml'), timings: { trainerDurationMs: 20_000 } });
@@ -90,7 +96,8 @@ export async function benchCluster() {
   unsubscribe();
   await cluster.close();
   await sim.stop();
-  sink.close();
+  const trainerEvents = Number(await (await fetch(`${sinkUrl}/count`)).text());
+  sink.kill();
   rmSync(dir, { recursive: true, force: true });
 
   const round = (x: number) => Math.round(x * 100) / 100;
