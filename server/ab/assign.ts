@@ -1,4 +1,3 @@
-import { db } from '@/db/client';
 import { ConflictError } from '@/server/errors';
 import { cachedDefinition, type TestDefinition } from './definition';
 import { recordExposure } from './exposures';
@@ -27,7 +26,7 @@ export async function assign(ref: string, unit: string): Promise<{ variant: stri
   const variant = variantFor(def, unit);
   const seenKey = `${def.test.id}:${unit}`;
   if (!recorded.has(seenKey)) {
-    await recordExposure(db, def.test.id, unit, variant.key);
+    await recordExposure(def.test.id, unit, variant.key);
     if (recorded.size >= MAX_RECORDED) recorded.clear();
     recorded.add(seenKey);
   }
