@@ -10,6 +10,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', {
         paths: [{ name: '@kubernetes/client-node', message: 'Only server/cluster/ may talk to the cluster client.' }],
+        patterns: [{ group: ['@kubernetes/client-node/*'], message: 'Only server/cluster/ may talk to the cluster client.' }],
       }],
     },
   },
