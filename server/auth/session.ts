@@ -50,7 +50,7 @@ export function readBearer(authorization: string | null): Credentials {
  * Resolves the caller of a machine or browser request: `Authorization: Bearer nw_…` (API key) first,
  * else the next-auth session cookie. Returns null when neither identifies anyone.
  */
-export async function authenticateRequest(headers: Headers): Promise<Actor | null | 'bad-credentials'> {
+export async function authenticateRequest(headers: { get(name: string): string | null }): Promise<Actor | null | 'bad-credentials'> {
   const bearer = readBearer(headers.get('authorization'));
   if (bearer.kind === 'malformed') return 'bad-credentials';
   if (bearer.kind === 'bearer') return (await authenticateApiKey(bearer.token)) ?? 'bad-credentials';

@@ -9,10 +9,37 @@ import type { RestRouter } from './router';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads at most `limit` bytes; a longer body is refused with 413 without buffering the rest. */
-export async function readBodyLimited(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+/**
+ * What the REST core needs from a request. Kept minimal so the bare node:http server can serve it
+ * straight from IncomingMessage, without building web Request/Response objects on the hot path.
+ */
+export interface RestRequest {
+  method: string;
+  /** Path and query as received, e.g. `/api/v1/models?limit=5`. */
+  url: string;
+  headers: { get(name: string): string | null };
+  /** The body as text; must refuse (PayloadTooLargeError) past `limit` bytes without buffering the rest. */
+  readBody(limit: number): Promise<string>;
+}
+
+export interface RestResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+  /** A handler's own Response (streaming answers), passed through as is. */
+  response?: Response;
+}
+
+const describeBytes = (n: number) => `${Math.round((n / 2 ** 20) * 10) / 10} MiB`;
+
+export const tooLargeDeclared = (declared: number, limit: number) =>
+  new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${limit} bytes (${describeBytes(limit)})`);
+export const tooLargeStreamed = (limit: number) => new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes (${describeBytes(limit)})`);
+
+/** Reads a web Request's body, at most `limit` bytes; a longer body is refused with 413. */
+export async function readWebBody(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(`Request body is ${declared} bytes; the limit is ${limit} bytes (${describeBytes(limit)})`);
+  if (Number.isFinite(declared) && declared > limit) throw tooLargeDeclared(declared, limit);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -23,17 +50,15 @@ export async function readBodyLimited(request: Request, limit = MAX_BODY_BYTES):
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes (${describeBytes(limit)})`);
+      throw tooLargeStreamed(limit);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const describeBytes = (n: number) => `${Math.round((n / 2 ** 20) * 10) / 10} MiB`;
-
-async function parseJsonBody(request: Request, limit: number): Promise<unknown> {
-  const text = await readBodyLimited(request, limit);
+async function parseJsonBody(request: RestRequest, limit: number): Promise<unknown> {
+  const text = await request.readBody(limit);
   if (text.trim() === '') return undefined;
   const type = request.headers.get('content-type') ?? '';
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) throw new BadRequestError(`Content-Type must be application/json (got ${type})`);
@@ -44,25 +69,22 @@ async function parseJsonBody(request: Request, limit: number): Promise<unknown> 
   }
 }
 
-function queryObject(url: URL): Record<string, string | string[]> {
+function queryObject(search: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const all = url.searchParams.getAll(key);
+  for (const key of new Set(search.keys())) {
+    const all = search.getAll(key);
     out[key] = all.length > 1 ? all : all[0];
   }
   return out;
 }
 
-export function json(status: number, body: unknown, requestId: string, extra?: Record<string, string>): Response {
-  if (status === 204) return new Response(null, { status, headers: { 'x-request-id': requestId, ...extra } });
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, 'cache-control': 'no-store', ...extra },
-  });
+function json(status: number, body: unknown, requestId: string, extra?: Record<string, string>): RestResult {
+  const headers = { 'x-request-id': requestId, ...extra };
+  if (status === 204) return { status, headers, body: null };
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
 }
 
-async function run(route: RestRoute, rawParams: Record<string, string>, request: Request, requestId: string): Promise<Response> {
-  const url = new URL(request.url);
+async function run(route: RestRoute, rawParams: Record<string, string>, request: RestRequest, requestId: string): Promise<RestResult> {
   const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
   if (!params.success) throw zodToValidationError(params.error);
 
@@ -75,7 +97,11 @@ async function run(route: RestRoute, rawParams: Record<string, string>, request:
     assertAccess(actor, route.scope);
   }
 
-  const query = route.query ? route.query.safeParse(queryObject(url)) : { success: true as const, data: undefined };
+  let query: { success: true; data: unknown } | ReturnType<NonNullable<RestRoute['query']>['safeParse']> = { success: true, data: undefined };
+  if (route.query) {
+    const q = request.url.indexOf('?');
+    query = route.query.safeParse(queryObject(new URLSearchParams(q >= 0 ? request.url.slice(q + 1) : '')));
+  }
   if (!query.success) throw zodToValidationError(query.error);
 
   let body: unknown = undefined;
@@ -91,34 +117,41 @@ async function run(route: RestRoute, rawParams: Record<string, string>, request:
 
   const meta = { actor: actor ?? { type: 'system' as const, id: null, label: 'anonymous', role: 'viewer' as const }, requestId };
   const result = await route.handler({ params: params.data, query: query.data, body, meta, request });
-  if (result instanceof Response) return result;
+  if (result instanceof Response) return { status: result.status, headers: {}, body: null, response: result };
   return json(route.successStatus ?? 200, result, requestId);
 }
 
 /**
  * Serves one REST request against the route table: request id, authentication, authorization, body limit,
  * validation, and the error envelope `{"error": {code, message, field}}`. Shared by the Next catch-all
- * route and the dedicated data-plane server so both behave identically.
+ * route and the dedicated API process so both behave identically.
  */
-export async function handleRestRequest(router: RestRouter, request: Request, pathname: string): Promise<Response> {
+export async function serveRest(router: RestRouter, request: RestRequest, pathname: string): Promise<RestResult> {
   const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
   const started = performance.now();
-  let response: Response;
+  let result: RestResult;
   try {
     const match = router.match(request.method, pathname);
     if (!match) throw new NotFound(`No route for ${request.method} /api/v1${pathname}`);
     if ('allowed' in match) {
-      response = json(405, { error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${match.allowed.join(', ')}`, requestId } }, requestId, { allow: match.allowed.join(', ') });
+      result = json(405, { error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${match.allowed.join(', ')}`, requestId } }, requestId, { allow: match.allowed.join(', ') });
     } else {
-      response = await run(match.route, match.params, request, requestId);
+      result = await run(match.route, match.params, request, requestId);
     }
   } catch (error) {
     const { status, body } = errorToHttp(error, requestId);
     // After a refused upload the rest of the body may still be in flight: tell the client not to reuse the socket.
-    response = json(status, body, requestId, status === 413 ? { connection: 'close' } : undefined);
+    result = json(status, body, requestId, status === 413 ? { connection: 'close' } : undefined);
   }
-  logger.debug({ requestId, method: request.method, path: pathname, status: response.status, ms: Math.round(performance.now() - started) }, 'rest request');
-  return response;
+  if (logger.isLevelEnabled('debug')) logger.debug({ requestId, method: request.method, path: pathname, status: result.status, ms: Math.round(performance.now() - started) }, 'rest request');
+  return result;
+}
+
+/** The web-standard adapter (Next route handlers): Request in, Response out. */
+export async function handleRestRequest(router: RestRouter, request: Request, pathname: string): Promise<Response> {
+  const url = new URL(request.url);
+  const result = await serveRest(router, { method: request.method, url: url.pathname + url.search, headers: request.headers, readBody: (limit) => readWebBody(request, limit) }, pathname);
+  return result.response ?? new Response(result.body, { status: result.status, headers: result.headers });
 }
 
 class NotFound extends DomainError {

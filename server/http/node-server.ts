@@ -1,56 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { handleRestRequest } from './handle';
+import { logger } from '@/server/logger';
+import { type RestRequest, type RestResult, serveRest, tooLargeDeclared, tooLargeStreamed } from './handle';
 import type { RestRouter } from './router';
 
 const PREFIX = '/api/v1';
-
-function toRequest(req: IncomingMessage, origin: string): { request: Request; discardBody: () => void } {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
-    else if (v !== undefined) headers.set(k, v);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const body = hasBody ? bodyStream(req) : undefined;
-  const request = new Request(new URL(req.url ?? '/', origin), { method: req.method, headers, body: body?.stream, duplex: 'half' } as RequestInit);
-  return { request, discardBody: () => (body ? body.discard() : drain(req)) };
-}
-
-/**
- * The request body as a web stream whose cancellation discards the rest instead of destroying the socket,
- * so a client that is refused mid-upload (413) still reads the answer.
- */
-function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard: () => void } {
-  let cancelled = false;
-  const discard = () => {
-    if (cancelled) return;
-    cancelled = true;
-    drain(req);
-  };
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        if (cancelled) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      });
-      req.on('end', () => !cancelled && controller.close());
-      req.on('error', (error) => !cancelled && controller.error(error));
-    },
-    pull() {
-      req.resume();
-    },
-    cancel: discard,
-  });
-  return { stream, discard };
-}
-
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-/** Reads and discards what is left of a refused body (up to a bound), then lets the socket be reused. */
+/** Reads and discards what is left of a refused body (up to a bound), so the client still reads the answer. */
 function drain(req: IncomingMessage) {
   if (req.readableEnded) return;
   let drained = 0;
+  req.removeAllListeners('data');
   req.on('data', (chunk: Buffer) => {
     drained += chunk.byteLength;
     if (drained > MAX_DRAIN_BYTES) req.destroy();
@@ -58,34 +18,75 @@ function drain(req: IncomingMessage) {
   req.resume();
 }
 
-async function send(res: ServerResponse, response: Response, discardBody: () => void) {
-  res.statusCode = response.status;
-  response.headers.forEach((value, key) => res.setHeader(key, value));
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  discardBody();
-  res.end(body);
+/** Reads at most `limit` bytes of the body; past it, refuses with 413 and discards the rest. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLargeDeclared(declared, limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > limit) {
+        drain(req);
+        reject(tooLargeStreamed(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+/** IncomingMessage as the REST core's minimal request: no web Request/Headers objects on the hot path. */
+function toRestRequest(req: IncomingMessage): RestRequest {
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: {
+      get(name: string) {
+        const value = req.headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    readBody: (limit) => readBody(req, limit),
+  };
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, result: RestResult) {
+  if (result.response) {
+    res.statusCode = result.response.status;
+    result.response.headers.forEach((value, key) => res.setHeader(key, value));
+    if (!result.response.body) return res.end();
+    for await (const chunk of result.response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+    return res.end();
+  }
+  drain(req);
+  res.writeHead(result.status, result.headers);
+  res.end(result.body ?? undefined);
 }
 
 /**
- * A bare node:http server for the /api/v1 route table: the same handler as the Next catch-all route,
- * without Next's per-request overhead. Used by integration tests and by the data-plane process.
+ * A bare node:http server for the /api/v1 route table: the same core as the Next catch-all route
+ * (serveRest), without Next's per-request overhead. Used by the dedicated API process and the tests.
  */
 export function createRestServer(router: RestRouter): Server {
   return createServer((req, res) => {
     const url = req.url ?? '/';
-    const path = url.split('?')[0];
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
     if (!path.startsWith(PREFIX)) {
-      res.statusCode = 404;
-      res.setHeader('content-type', 'application/json');
+      res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'not_found', message: `No route for ${path}` } }));
       return;
     }
-    const { request, discardBody } = toRequest(req, `http://${req.headers.host ?? '127.0.0.1'}`);
-    handleRestRequest(router, request, path.slice(PREFIX.length) || '/')
-      .then((response) => send(res, response, discardBody))
+    serveRest(router, toRestRequest(req), path.slice(PREFIX.length) || '/')
+      .then((result) => send(req, res, result))
       .catch((error) => {
-        res.statusCode = 500;
-        res.end(JSON.stringify({ error: { code: 'internal', message: String(error?.message ?? error) } }));
+        logger.error({ err: error, path }, 'failed to send a REST response');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'internal', message: 'Internal error' } }));
       });
   });
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Scope } from '@/server/auth/access';
 import type { RequestMeta } from '@/server/auth/actor';
+import type { RestRequest } from './handle';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -12,7 +13,7 @@ export interface RouteContext<P, Q, B> {
   query: Q;
   body: B;
   meta: RequestMeta;
-  request: Request;
+  request: RestRequest;
 }
 
 /**
