@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import { useCan } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
 import { Badge, HealthBadge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import { RefreshControl } from '@/components/ui/refresh-control';
 import { Card } from '@/components/ui/card';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -57,18 +57,7 @@ export function ClusterOverviewView() {
             'Nodes and their GPUs, and the Jobs, pods and events in NeuroWeaver’s namespace. Refreshes every 2 s.'
           )
         }
-        actions={
-          <>
-            {overview.dataUpdatedAt > 0 && (
-              <span className="muted small" aria-live="off">
-                Updated {formatRelative(overview.dataUpdatedAt, now)}
-              </span>
-            )}
-            <Button size="sm" pending={overview.isFetching} onClick={() => void overview.refetch()}>
-              Refresh
-            </Button>
-          </>
-        }
+        actions={<RefreshControl query={overview} />}
       />
 
       {overview.isPending && <LoadingState rows={6} label="Loading the cluster…" />}

@@ -5,7 +5,7 @@ import type { inferRouterOutputs } from '@trpc/server';
 import type { ReactNode } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
 import { Badge, HealthBadge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import { RefreshControl } from '@/components/ui/refresh-control';
 import { Card } from '@/components/ui/card';
 import { type Column, DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -40,18 +40,7 @@ export function SystemStatusView() {
       <PageHeader
         title="System"
         description="This web process, the workers behind it, their queues, and the database and Redis they need. Refreshes every 5 s."
-        actions={
-          <>
-            {status.dataUpdatedAt > 0 && (
-              <span className="muted small" aria-live="off">
-                Updated {formatRelative(status.dataUpdatedAt, now)}
-              </span>
-            )}
-            <Button size="sm" pending={status.isFetching} onClick={() => void status.refetch()}>
-              Refresh
-            </Button>
-          </>
-        }
+        actions={<RefreshControl query={status} />}
       />
 
       {status.isError && !data && <ErrorState error={status.error} onRetry={() => void status.refetch()} />}
