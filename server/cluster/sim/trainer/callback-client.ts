@@ -1,7 +1,32 @@
+import http from 'node:http';
+import https from 'node:https';
 import { logger } from '@/server/logger';
 import type { SimClock } from '../clock';
 
 const log = logger.child({ component: 'cluster-sim' });
+
+// Keep-alive agents shared by every simulated trainer: hundreds of concurrent trainers posting progress
+// would otherwise open a connection (and allocate fetch's stream machinery) per event.
+const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+
+/** POSTs JSON and resolves with the status code; rejects on network errors, timeout or abort. */
+function postJson(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(
+      url,
+      { method: 'POST', agent: secure ? agents.https : agents.http, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, signal, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      },
+    );
+    req.once('timeout', () => req.destroy(new Error('callback timed out')));
+    req.once('error', reject);
+    req.end(body);
+  });
+}
 
 /**
  * FIXTURE — part of the simulated trainer.
@@ -41,18 +66,18 @@ export class CallbackClient {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (this.signal.aborted) return;
       try {
-        const res = await fetch(this.url!, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}) },
-          body: JSON.stringify(event),
-          signal: AbortSignal.any([this.signal, AbortSignal.timeout(5_000)]),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
+        const status = await postJson(
+          new URL(this.url!),
+          JSON.stringify(event),
+          { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+          5_000,
+          this.signal,
+        );
+        if (status >= 200 && status < 300) {
           this.delivered++;
           return;
         }
-        if (res.status >= 400 && res.status < 500 && res.status !== 429) break;
+        if (status >= 400 && status < 500 && status !== 429) break;
       } catch {
         if (this.signal.aborted) return;
       }
