@@ -2,22 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { dropDatabase } from '@/db/database-admin';
 import { migrateDatabase } from '@/db/migrate';
+import { throwaway } from '@/db/throwaway';
 
 const root = path.resolve(__dirname, '../..');
 
 /** A throwaway database and Redis prefix for one bench run; env is set before any service module loads. */
 export async function benchEnvironment() {
-  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const url = new URL(process.env.BENCH_DATABASE_BASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/nw_bench_${suffix}`;
-  process.env.DATABASE_URL = url.toString();
-  process.env.REDIS_PREFIX = `nwbench:${suffix}`;
+  const run = throwaway('bench', process.env.BENCH_DATABASE_BASE_URL || undefined);
+  process.env.DATABASE_URL = run.databaseUrl;
+  process.env.REDIS_PREFIX = run.redisPrefix;
   process.env.NEXTAUTH_SECRET ||= randomBytes(32).toString('hex');
   process.env.BCRYPT_ROUNDS = '4';
-  await migrateDatabase(url.toString());
-  return { databaseUrl: url.toString(), drop: () => dropDatabase(url.toString()) };
+  await migrateDatabase(run.databaseUrl);
+  return { databaseUrl: run.databaseUrl, drop: () => run.cleanUp() };
 }
 
 async function waitForHealth(url: string, what: string) {

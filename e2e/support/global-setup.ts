@@ -18,6 +18,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { FullConfig } from '@playwright/test';
 import { dropDatabase } from '../../db/database-admin';
+import { deleteRedisKeys, throwaway } from '../../db/throwaway';
 import { e2eBaseURL, e2ePort } from './env';
 
 /** A child's environment (NodeJS.ProcessEnv insists on NODE_ENV, which migrate and seed run without). */
@@ -105,22 +106,6 @@ function answers(url: string) {
   });
 }
 
-async function deleteRedisKeys(prefix: string) {
-  const { default: Redis } = await import('ioredis');
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 export default async function globalSetup(config: FullConfig) {
   const root = config.configFile ? path.dirname(config.configFile) : process.cwd();
   const bin = (name: string) => {
@@ -134,10 +119,9 @@ export default async function globalSetup(config: FullConfig) {
     throw new Error(`e2e setup: port ${e2ePort} is in use; stop what runs there or set E2E_PORT`);
   }
 
-  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = new URL(process.env.TEST_DATABASE_BASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
-  databaseUrl.pathname = `/nw_e2e_${suffix}`;
-  const redisPrefix = `nwe2e:${suffix}`;
+  const run = throwaway('e2e');
+  const { suffix, redisPrefix } = run;
+  const databaseUrl = new URL(run.databaseUrl);
   // migrate and seed run with NODE_ENV unset (as `npm start` runs them); the servers as production.
   const { NODE_ENV: _nodeEnv, ...inherited } = process.env;
   const env: Env = {
