@@ -53,8 +53,14 @@ export async function getFamily(ref: string) {
   return row;
 }
 
+/** A family with its production and staging versions in full: the model page and GET /models/{id}. */
+export async function getFamilyDetail(ref: string) {
+  const family = await getFamily(ref);
+  return { ...family, aliases: await getAliases(family.id) };
+}
+
 /** The family's aliases as full versions (for the model page header). */
-export async function getAliases(familyId: string) {
+async function getAliases(familyId: string) {
   const rows = await selectVersions(db)
     .where(and(eq(modelVersions.familyId, familyId), or(eq(modelVersions.status, 'production'), eq(modelVersions.status, 'staging'))))
     .orderBy(sql`${sortKeyC} desc`);

@@ -46,6 +46,10 @@ export const versionResponse = z
   })
   .meta({ id: 'ModelVersion' });
 
+export const familyDetailResponse = familyResponse
+  .extend({ aliases: z.object({ production: versionResponse.nullable(), staging: versionResponse.nullable() }) })
+  .meta({ id: 'ModelFamilyDetail' });
+
 export const versionPageResponse = z.object({ items: z.array(versionResponse), nextCursor: z.string().nullable() });
 export const familyPageResponse = z.object({ items: z.array(familyResponse), total: z.number().int() });
 

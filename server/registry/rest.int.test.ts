@@ -57,7 +57,9 @@ describe('REST registry workflow', () => {
     expect(inbox.body.map((x: { id: string }) => x.id)).toContain(rb.body.id);
     const ok = await admin('POST', `/approvals/${rb.body.id}/approve`, { reason: 'agreed' });
     expect(ok.status).toBe(200);
-    expect((await viewer('GET', `/models/${f.slug}`)).body.production).toBe('1.0.0');
+    const detail = await viewer('GET', `/models/${f.slug}`);
+    expect(detail.body.production).toBe('1.0.0');
+    expect(detail.body.aliases).toMatchObject({ production: { version: '1.0.0', status: 'production' }, staging: null });
     const again = await admin2('POST', `/approvals/${rb.body.id}/approve`);
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already approved/);

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { defineRoute, type RestRoute } from '@/server/http/route';
 import { approveApproval, getApproval, listApprovals, rejectApproval, requestRollback } from './approvals';
 import { compareVersions } from './compare';
-import { createFamily, getFamily, listFamilies } from './families';
+import { createFamily, getFamilyDetail, listFamilies } from './families';
 import { listHistory } from './history';
 import { archiveVersion, promoteVersion } from './promotion';
-import { approvalResponse, compareResponse, familyPageResponse, familyResponse, historyResponse, versionPageResponse, versionResponse } from './responses';
+import { approvalResponse, compareResponse, familyDetailResponse, familyPageResponse, familyResponse, historyResponse, versionPageResponse, versionResponse } from './responses';
 import {
   archiveSchema,
   bumpVersionSchema,
@@ -46,9 +46,9 @@ export const registryRoutes: RestRoute[] = [
     handler: ({ body }) => compareVersions(body),
   }),
   defineRoute({
-    method: 'GET', path: '/models/{model_id}', tag, scope: 'registry:read', summary: 'Get a model family (by id or slug)',
-    params: modelParams, response: familyResponse,
-    handler: ({ params }) => getFamily(params.model_id),
+    method: 'GET', path: '/models/{model_id}', tag, scope: 'registry:read', summary: 'Get a model family (by id or slug) with its production and staging versions',
+    params: modelParams, response: familyDetailResponse,
+    handler: ({ params }) => getFamilyDetail(params.model_id),
   }),
   defineRoute({
     method: 'GET', path: '/models/{model_id}/versions', tag, scope: 'registry:read', summary: 'List versions, newest first by semver (keyset-paginated)',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createTRPCRouter, scopedProcedure } from '@/server/api/trpc';
 import { approveApproval, getApproval, listApprovals, rejectApproval, requestRollback } from './approvals';
 import { compareVersions } from './compare';
-import { createFamily, getAliases, getFamily, listFamilies } from './families';
+import { createFamily, getFamilyDetail, listFamilies } from './families';
 import { listHistory } from './history';
 import { archiveVersion, promoteVersion } from './promotion';
 import {
@@ -29,12 +29,7 @@ const approvalId = z.object({ id: z.uuid('must be an approval id') });
 
 export const registryRouter = createTRPCRouter({
   listModels: scopedProcedure('registry:read').input(listFamiliesSchema).query(({ input }) => listFamilies(input)),
-  getModel: scopedProcedure('registry:read')
-    .input(model)
-    .query(async ({ input }) => {
-      const family = await getFamily(input.model);
-      return { ...family, aliases: await getAliases(family.id) };
-    }),
+  getModel: scopedProcedure('registry:read').input(model).query(({ input }) => getFamilyDetail(input.model)),
   createModel: scopedProcedure('registry:write').input(createFamilySchema).mutation(({ ctx, input }) => createFamily(ctx.meta, input)),
 
   listVersions: scopedProcedure('registry:read').input(model.extend(listVersionsSchema.shape)).query(({ input: { model, ...page } }) => listVersions(model, page)),
