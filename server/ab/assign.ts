@@ -16,7 +16,8 @@ export function variantFor(def: TestDefinition, unit: string) {
 }
 
 /**
- * Assigns a unit and records its first assignment as an exposure. This is a data-plane write: it is
+ * Assigns a unit and records its first assignment as an exposure (written behind, within a few
+ * milliseconds: see exposures.ts). This is a data-plane write: it is
  * not written to the audit log (one audit row per request would dwarf the data); the test's creation,
  * start and stop are audited instead.
  */

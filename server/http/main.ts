@@ -5,6 +5,7 @@
  * router) are meant to be served from here. `npm run api` (port API_PORT, default 3001).
  */
 import { getEnvOrExit } from '@/server/env';
+import { runShutdownHooks } from '@/server/lifecycle';
 import { logger } from '@/server/logger';
 import { createRestServer, listenOnLoopback } from './node-server';
 import { restRouter } from './routes';
@@ -21,7 +22,12 @@ async function main() {
   const url = await listenOnLoopback(server, port);
   logger.info({ url }, 'api server ready');
   console.log(`api server ready at ${url}/api/v1`);
-  const stop = () => server.close(() => process.exit(0));
+  // Stop taking requests, then write what is buffered (A/B exposures) before exiting.
+  const stop = () => {
+    server.close();
+    server.closeIdleConnections();
+    void runShutdownHooks().finally(() => process.exit(0));
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

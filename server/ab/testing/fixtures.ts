@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { db } from '@/db/client';
+import { flushExposures } from '../exposures';
 import { createFamily } from '@/server/registry/families';
 import { createVersion } from '@/server/registry/versions';
 import { systemMeta, uniqueSlug } from '@/test/fixtures';
@@ -76,7 +77,9 @@ export async function storedAggregates(testId: string) {
 }
 
 /** Exposure counters against the exposure rows, per variant. */
+/** Exposure rows against counts per variant, after writing what this process's assignments buffered. */
 export async function exposureReconciliation(testId: string) {
+  await flushExposures();
   const { rows } = await db.execute<{ variant: string; counted: number; rows: number }>(sql`
     select v.key as variant,
       (select coalesce(sum(n), 0)::int from ab_exposure_counts c where c.test_id = v.test_id and c.variant = v.key) counted,
