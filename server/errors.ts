@@ -4,7 +4,7 @@
  * an internal error: logged with its stack, answered as a bare 500 without details.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 502 | 503;
   abstract readonly code: string;
   constructor(
     message: string,
@@ -50,6 +50,18 @@ export class ConflictError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
   readonly code = 'payload_too_large';
+}
+
+/** A service we forward to answered with something unusable, or could not be reached. */
+export class BadGatewayError extends DomainError {
+  readonly status = 502;
+  readonly code = 'bad_gateway';
+}
+
+/** What the request needs is not running right now (e.g. an A/B variant whose version is not deployed). */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly code = 'service_unavailable';
 }
 
 /** Well-formed input that fails validation or a business rule (invalid semver, rollback to an archived version). */

@@ -25,13 +25,17 @@ export async function assign(ref: string, unit: string): Promise<{ variant: stri
   const def = await cachedDefinition(ref);
   assertRunning(def, 'assignments');
   const variant = variantFor(def, unit);
-  const seenKey = `${def.test.id}:${unit}`;
-  if (!recorded.has(seenKey)) {
-    await recordExposure(def.test.id, unit, variant.key);
-    if (recorded.size >= MAX_RECORDED) recorded.clear();
-    recorded.add(seenKey);
-  }
+  await exposeOnce(def, unit, variant.key);
   return { variant: variant.key, version: variant.version };
+}
+
+/** Records a unit's exposure unless this process already has (assignment and the gateway share this). */
+export async function exposeOnce(def: TestDefinition, unit: string, variant: string): Promise<void> {
+  const seenKey = `${def.test.id}:${unit}`;
+  if (recorded.has(seenKey)) return;
+  await recordExposure(def.test.id, unit, variant);
+  if (recorded.size >= MAX_RECORDED) recorded.clear();
+  recorded.add(seenKey);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineRoute, type RestRoute } from '@/server/http/route';
 import { assign } from './assign';
+import { routeChatCompletion, UNIT_HEADER } from './gateway/chat-completions';
+import { chatCompletionRequest } from './gateway/schemas';
 import { createTest } from './create-test';
 import { getResults } from './get-results';
 import { getTest } from './get-test';
@@ -56,5 +58,11 @@ export const abRoutes: RestRoute[] = [
     // 10,000 events of a few hundred bytes each do not fit the default 1 MiB.
     maxBodyBytes: 16 * 1024 * 1024,
     handler: ({ params, body }) => ingestEvents(params.test_id, body),
+  }),
+  defineRoute({
+    method: 'POST', path: '/ab-tests/{test_id}/openai/chat/completions', tag, scope: 'abTests:ingest',
+    summary: "OpenAI-compatible chat completion, answered by the deployment of the unit's variant (`user` or the x-neuroweaver-unit header picks it); point the openai SDK's baseURL at /api/v1/ab-tests/{test_id}/openai",
+    params: testParams, body: chatCompletionRequest,
+    handler: ({ params, body, request }) => routeChatCompletion(params.test_id, body, request.headers.get(UNIT_HEADER)),
   }),
 ];

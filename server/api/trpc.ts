@@ -37,6 +37,8 @@ const statusToCode: Record<DomainError['status'], TRPC_ERROR_CODE_KEY> = {
   413: 'PAYLOAD_TOO_LARGE',
   422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** Procedure metadata: the scope a procedure requires, readable by the authorization matrix test. */

@@ -4,6 +4,7 @@ import { authenticateRequest } from '@/server/auth/session';
 import { BadRequestError, DomainError, PayloadTooLargeError, UnauthorizedError } from '@/server/errors';
 import { logger } from '@/server/logger';
 import { errorToHttp, zodToValidationError } from './errors-to-http';
+import { isStream, RawReply } from './raw-reply';
 import type { RestRoute } from './route';
 import type { RestRouter } from './router';
 
@@ -25,7 +26,10 @@ export interface RestRequest {
 export interface RestResult {
   status: number;
   headers: Record<string, string>;
-  body: string | null;
+  body: string | Uint8Array | null;
+  /** A streamed answer (RawReply with a stream body); `onClose` stops it when the client leaves. */
+  stream?: AsyncIterable<Uint8Array>;
+  onClose?: () => void;
   /** A handler's own Response (streaming answers), passed through as is. */
   response?: Response;
 }
@@ -118,6 +122,10 @@ async function run(route: RestRoute, rawParams: Record<string, string>, request:
   const meta = { actor: actor ?? { type: 'system' as const, id: null, label: 'anonymous', role: 'viewer' as const }, requestId };
   const result = await route.handler({ params: params.data, query: query.data, body, meta, request });
   if (result instanceof Response) return { status: result.status, headers: {}, body: null, response: result };
+  if (result instanceof RawReply) {
+    const headers = { ...result.headers, 'x-request-id': requestId };
+    return isStream(result.body) ? { status: result.status, headers, body: null, stream: result.body, onClose: result.onClose } : { status: result.status, headers, body: result.body };
+  }
   return json(route.successStatus ?? 200, result, requestId);
 }
 
@@ -151,7 +159,23 @@ export async function serveRest(router: RestRouter, request: RestRequest, pathna
 export async function handleRestRequest(router: RestRouter, request: Request, pathname: string): Promise<Response> {
   const url = new URL(request.url);
   const result = await serveRest(router, { method: request.method, url: url.pathname + url.search, headers: request.headers, readBody: (limit) => readWebBody(request, limit) }, pathname);
-  return result.response ?? new Response(result.body, { status: result.status, headers: result.headers });
+  if (result.response) return result.response;
+  if (result.stream) {
+    const source = result.stream[Symbol.asyncIterator]();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await source.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel() {
+        result.onClose?.();
+        void source.return?.();
+      },
+    });
+    return new Response(body, { status: result.status, headers: result.headers });
+  }
+  return new Response(result.body as BodyInit | null, { status: result.status, headers: result.headers });
 }
 
 class NotFound extends DomainError {

@@ -64,7 +64,27 @@ async function send(req: IncomingMessage, res: ServerResponse, result: RestResul
   }
   drain(req);
   res.writeHead(result.status, result.headers);
+  if (result.stream) return pipeStream(res, result);
   res.end(result.body ?? undefined);
+}
+
+/** Writes a streamed answer chunk by chunk, honouring backpressure; a client that leaves stops the producer. */
+async function pipeStream(res: ServerResponse, result: RestResult) {
+  const source = result.stream![Symbol.asyncIterator]();
+  let closed = false;
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    closed = true;
+    result.onClose?.();
+    void source.return?.();
+  });
+  res.flushHeaders();
+  for (;;) {
+    const { done, value } = await source.next();
+    if (done || closed) break;
+    if (!res.write(value)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+  }
+  if (!closed) res.end();
 }
 
 /**

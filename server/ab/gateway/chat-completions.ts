@@ -1,0 +1,133 @@
+import type { IncomingMessage } from 'node:http';
+import { BadGatewayError, ValidationError, ServiceUnavailableError } from '@/server/errors';
+import { RawReply } from '@/server/http/raw-reply';
+import { assertRunning, exposeOnce, variantFor } from '../assign';
+import { cachedDefinition, type TestDefinition } from '../definition';
+import type { AbEvent } from '../schemas';
+import { variantEndpoint } from './endpoints';
+import { forward, readAll } from './forward';
+import { recordGatewayEvents } from './metrics-buffer';
+import { GATEWAY_METRICS, type ChatCompletionRequest } from './schemas';
+
+export const UNIT_HEADER = 'x-neuroweaver-unit';
+export const VARIANT_HEADER = 'x-neuroweaver-variant';
+const UPSTREAM_TIMEOUT_MS = 120_000;
+
+interface Routed {
+  def: TestDefinition;
+  unit: string;
+  variant: string;
+  started: number;
+}
+
+/**
+ * The A/B gateway: an OpenAI-compatible chat completion routed to the deployment of the unit's variant.
+ * The unit (`user`, else the x-neuroweaver-unit header) is assigned exactly as GET /assign would, its first
+ * request counts as an exposure, and latency, failures and tokens are recorded as the test's metrics
+ * `latency_ms`, `errors` and `total_tokens` when it declares them. The answer is the model server's own,
+ * streamed or not, with x-neuroweaver-variant added.
+ */
+export async function routeChatCompletion(ref: string, body: ChatCompletionRequest, unitHeader: string | null): Promise<RawReply> {
+  const started = performance.now();
+  const def = await cachedDefinition(ref);
+  assertRunning(def, 'requests');
+  const unit = body.user ?? unitHeader ?? '';
+  if (!unit) throw new ValidationError(`Send the unit of randomisation as "user" in the body or in the ${UNIT_HEADER} header`, 'user');
+  if (unit.length > 256) throw new ValidationError('must be at most 256 characters', UNIT_HEADER);
+  const variant = variantFor(def, unit);
+  const endpoint = await variantEndpoint(def, variant.version);
+  if (!endpoint) throw new ServiceUnavailableError(`Variant "${variant.key}" (version ${variant.version}) is not deployed; deploy that version to staging or production first`);
+  await exposeOnce(def, unit, variant.key);
+
+  const routed: Routed = { def, unit, variant: variant.key, started };
+  const wantsUsage = body.stream === true && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  // Ask for usage on streams too, so tokens are recorded; the extra chunk is removed if the client did not ask.
+  const payload = JSON.stringify(body.stream === true ? { ...body, model: endpoint.servedModel, stream_options: { ...(body.stream_options as object), include_usage: true } } : { ...body, model: endpoint.servedModel });
+  let upstream;
+  try {
+    upstream = await forward(endpoint.baseUrl, '/v1/chat/completions', payload, { timeoutMs: UPSTREAM_TIMEOUT_MS });
+  } catch (error) {
+    record(routed, { failed: true });
+    throw new BadGatewayError(`The model server of variant "${variant.key}" could not be reached: ${(error as Error).message}`);
+  }
+  const headers = { ...upstream.headers, [VARIANT_HEADER]: variant.key, 'x-neuroweaver-version': variant.version };
+  const streaming = body.stream === true && upstream.status === 200 && (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
+  if (!streaming) {
+    let bytes: Buffer;
+    try {
+      bytes = await readAll(upstream.body);
+    } catch (error) {
+      record(routed, { failed: true });
+      throw new BadGatewayError(`The model server of variant "${variant.key}" broke off its answer: ${(error as Error).message}`);
+    }
+    record(routed, { failed: upstream.status >= 500, tokens: upstream.status === 200 ? usageTokens(bytes) : undefined });
+    return new RawReply(upstream.status, headers, bytes);
+  }
+  return new RawReply(200, headers, relayStream(upstream.body, routed, wantsUsage), upstream.abort);
+}
+
+/** Passes server-sent events on as they come; takes the usage chunk out unless the client asked for it. */
+async function* relayStream(body: IncomingMessage, routed: Routed, keepUsage: boolean): AsyncGenerator<Uint8Array> {
+  let carry = '';
+  let tokens: number | undefined;
+  let completed = false;
+  try {
+    for await (const chunk of body) {
+      carry += (chunk as Buffer).toString('utf8');
+      const cut = carry.lastIndexOf('\n\n');
+      if (cut < 0) continue;
+      const events = carry.slice(0, cut + 2);
+      carry = carry.slice(cut + 2);
+      let out = '';
+      for (const event of events.split(/\n\n/)) {
+        if (!event) continue;
+        const usage = event.includes('"usage"') ? usageOfEvent(event) : undefined;
+        if (usage !== undefined) tokens = usage.tokens;
+        if (usage?.usageOnly && !keepUsage) continue;
+        out += `${event}\n\n`;
+      }
+      if (out) yield Buffer.from(out);
+    }
+    if (carry) yield Buffer.from(carry);
+    completed = true;
+  } catch (error) {
+    record(routed, { failed: true });
+    throw error;
+  } finally {
+    // Ending without completing or failing means the client left early: not the model's failure, not recorded.
+    if (completed) record(routed, { failed: false, tokens });
+  }
+}
+
+function usageOfEvent(event: string): { tokens: number; usageOnly: boolean } | undefined {
+  const data = event.split('\n').find((line) => line.startsWith('data: '));
+  if (!data) return undefined;
+  try {
+    const parsed = JSON.parse(data.slice(6)) as { usage?: { total_tokens?: number } | null; choices?: unknown[] };
+    const total = parsed.usage?.total_tokens;
+    if (typeof total !== 'number') return undefined;
+    return { tokens: total, usageOnly: Array.isArray(parsed.choices) && parsed.choices.length === 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+function usageTokens(bytes: Buffer): number | undefined {
+  try {
+    const total = (JSON.parse(bytes.toString('utf8')) as { usage?: { total_tokens?: number } }).usage?.total_tokens;
+    return typeof total === 'number' ? total : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function record(routed: Routed, outcome: { failed: boolean; tokens?: number }) {
+  const { def, unit, variant } = routed;
+  const timestamp = Date.now();
+  const events: AbEvent[] = [];
+  const add = (metric: string, value: number) => def.eventMetrics.has(metric) && events.push({ unit, variant, metric, value, timestamp });
+  add(GATEWAY_METRICS.latency, Math.round((performance.now() - routed.started) * 1000) / 1000);
+  add(GATEWAY_METRICS.errors, outcome.failed ? 1 : 0);
+  if (outcome.tokens !== undefined) add(GATEWAY_METRICS.tokens, outcome.tokens);
+  recordGatewayEvents(def.test.id, events);
+}
