@@ -8,25 +8,14 @@ export interface VariantEndpoint {
   servedModel: string;
 }
 
-/*
- * Where a variant's version is served, cached for a second: the gateway asks for every request, and a
- * rollout or undeploy is picked up within that second. A missing deployment is cached too, briefly, so a
- * flood of requests for an undeployed variant does not become a flood of lookups.
- */
-const TTL_MS = 1_000;
-const cache = new Map<string, { value: VariantEndpoint | null; expires: number }>();
+/** Family slugs do not change in practice; cached for a minute so the hot path does not ask each time. */
+const SLUG_TTL_MS = 60_000;
 const slugs = new Map<string, { slug: string; expires: number }>();
 
+/** Where a variant's version is served now (the deployments domain caches and balances over ready pods). */
 export async function variantEndpoint(def: TestDefinition, version: string): Promise<VariantEndpoint | null> {
-  const key = `${def.test.familyId}@${version}`;
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && hit.expires > now) return hit.value;
   const [serving, servedModel] = await Promise.all([findServingEndpoint({ familyId: def.test.familyId, version }), familySlug(def.test.familyId)]);
-  const value = serving ? { baseUrl: serving.baseUrl, servedModel } : null;
-  if (cache.size > 10_000) cache.clear();
-  cache.set(key, { value, expires: now + TTL_MS });
-  return value;
+  return serving ? { baseUrl: serving.baseUrl, servedModel } : null;
 }
 
 async function familySlug(familyId: string): Promise<string> {
@@ -34,6 +23,7 @@ async function familySlug(familyId: string): Promise<string> {
   const hit = slugs.get(familyId);
   if (hit && hit.expires > now) return hit.slug;
   const family = await getFamily(familyId);
-  slugs.set(familyId, { slug: family.slug, expires: now + 60_000 });
+  if (slugs.size > 10_000) slugs.clear();
+  slugs.set(familyId, { slug: family.slug, expires: now + SLUG_TTL_MS });
   return family.slug;
 }
