@@ -1,5 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { closeDb, db } from '@/db/client';
+import { closeQueues } from '@/server/queue/factory';
+import { closeRedis } from '@/server/queue/redis';
 import { users } from '@/db/schema/auth';
 import { modelFamilies } from '@/db/schema/registry';
 import type { Actor, RequestMeta } from '@/server/auth/actor';
@@ -95,5 +97,6 @@ if (require.main === module) {
       console.error(`seed failed: ${error.message}`);
       process.exitCode = 1;
     })
-    .finally(() => closeDb());
+    // Promotions announce alias moves on the deployments queue: close that Redis connection too.
+    .finally(() => Promise.all([closeDb(), closeQueues().then(() => closeRedis())]));
 }

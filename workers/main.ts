@@ -5,6 +5,7 @@ import { closeRedis } from '@/server/queue/redis';
 import { applySchedules } from '@/server/queue/schedules';
 import { appVersion } from '@/server/system/version';
 import { type HeartbeatHandle, startHeartbeat } from './heartbeat';
+import { deploymentsProcessor } from './processors/deployments';
 import { maintenanceProcessor } from './processors/maintenance';
 import { closeWorkers, register, registeredQueues } from './register';
 import { onShutdown } from './shutdown';
@@ -23,6 +24,8 @@ export async function startWorkers(): Promise<void> {
   });
 
   register('maintenance', maintenanceProcessor, { concurrency: 1 });
+  // Rounds never overlap within a process (runHealthRound skips); the second slot serves redeploys meanwhile.
+  register('deployments', deploymentsProcessor, { concurrency: 2 });
 
   await applySchedules(registeredQueues());
   running.heartbeat = await startHeartbeat();

@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe('worker process', () => {
   it('reports itself through a heartbeat the status page sees as alive', () => {
-    expect(worker).toMatchObject({ version: packageJson.version, queues: ['maintenance'], alive: true });
+    expect(worker).toMatchObject({ version: packageJson.version, queues: ['maintenance', 'deployments'], alive: true });
     expect(worker.lastHeartbeatAgoMs).toBeLessThan(5_000);
     expect(worker.processed).toHaveProperty('maintenance');
   });
@@ -60,6 +60,8 @@ describe('worker process', () => {
   it('schedules expire-approvals every 10 minutes and removes schedules no longer listed', async () => {
     const schedulers = await getQueue('maintenance').getJobSchedulers();
     expect(schedulers).toEqual([expect.objectContaining({ key: 'expire-approvals', name: 'expire-approvals', every: 600_000 })]);
+    // One health-monitor schedule for all deployments, every 10 s by default.
+    expect(await getQueue('deployments').getJobSchedulers()).toEqual([expect.objectContaining({ key: 'deployment-health', name: 'health-round', every: 10_000 })]);
   });
 
   it('processes an enqueued job', async () => {

@@ -136,6 +136,8 @@ export default async function globalSetup(config: FullConfig) {
     NEUROWEAVER_CLUSTER: 'sim',
     NEUROWEAVER_SIM_KUBECONFIG: path.join(os.tmpdir(), `nw-e2e-${suffix}`, 'kubeconfig.yaml'),
     NEUROWEAVER_SIM_STATE: '',
+    // Health rounds every 2 s, so a deployment turns healthy on the page within seconds.
+    NEUROWEAVER_HEALTH_INTERVAL_MS: '2000',
   };
   const runtimeEnv: Env = { ...env, NODE_ENV: 'production' };
 

@@ -2,6 +2,7 @@ import { abRouter } from '@/server/ab/router';
 import { auditRouter } from '@/server/audit/router';
 import { authRouter } from '@/server/auth/router';
 import { clusterRouter } from '@/server/cluster/router';
+import { deploymentsRouter } from '@/server/deployments/router';
 import { registryRouter } from '@/server/registry/router';
 import { systemRouter } from '@/server/system/router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   audit: auditRouter,
   cluster: clusterRouter,
+  deployments: deploymentsRouter,
   registry: registryRouter,
   system: systemRouter,
 });

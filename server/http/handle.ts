@@ -3,6 +3,7 @@ import { assertAccess } from '@/server/auth/access';
 import { authenticateRequest } from '@/server/auth/session';
 import { BadRequestError, DomainError, PayloadTooLargeError, UnauthorizedError } from '@/server/errors';
 import { logger } from '@/server/logger';
+import { observeHttp } from '@/server/metrics/registry';
 import { errorToHttp, zodToValidationError } from './errors-to-http';
 import { isStream, RawReply } from './raw-reply';
 import type { RestRoute } from './route';
@@ -138,8 +139,10 @@ export async function serveRest(router: RestRouter, request: RestRequest, pathna
   const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
   const started = performance.now();
   let result: RestResult;
+  let route = 'unmatched';
   try {
     const match = router.match(request.method, pathname);
+    if (match && 'route' in match) route = match.route.path;
     if (!match) throw new NotFound(`No route for ${request.method} /api/v1${pathname}`);
     if ('allowed' in match) {
       result = json(405, { error: { code: 'method_not_allowed', message: `${request.method} is not allowed here; use ${match.allowed.join(', ')}`, requestId } }, requestId, { allow: match.allowed.join(', ') });
@@ -151,6 +154,7 @@ export async function serveRest(router: RestRouter, request: RestRequest, pathna
     // After a refused upload the rest of the body may still be in flight: tell the client not to reuse the socket.
     result = json(status, body, requestId, status === 413 ? { connection: 'close' } : undefined);
   }
+  observeHttp(request.method, route, result.status, (performance.now() - started) / 1000);
   if (logger.isLevelEnabled('debug')) logger.debug({ requestId, method: request.method, path: pathname, status: result.status, ms: Math.round(performance.now() - started) }, 'rest request');
   return result;
 }

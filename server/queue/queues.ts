@@ -28,6 +28,22 @@ export const queueContracts = {
     // Idempotent and re-run every 10 minutes anyway: no point retrying for long.
     jobOptions: { attempts: 2 },
   },
+  /** Deployments: the health monitor's rounds and redeploys after registry alias moves. */
+  deployments: {
+    jobs: {
+      /** One round of health checks over every active deployment (a single schedule for all of them). */
+      'health-round': z.object({}),
+      /** The registry moved an alias; a production deployment of the family follows it. */
+      'alias-moved': z.object({
+        familyId: z.uuid(),
+        stage: z.enum(['staging', 'production']),
+        version: z.string().min(1).max(128),
+        reason: z.string().max(1000).optional(),
+      }),
+    },
+    // A round is repeated every few seconds anyway; keep few finished ones.
+    jobOptions: { attempts: 3, removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
+  },
 } as const satisfies Record<string, QueueContract>;
 
 export type QueueName = keyof typeof queueContracts;

@@ -1,3 +1,4 @@
+import { deploymentConfig } from '@/server/deployments/config';
 import { getQueue } from './factory';
 import { type JobInput, type JobName, payloadSchema, type QueueName } from './queues';
 
@@ -18,6 +19,8 @@ function schedule<Q extends QueueName, J extends JobName<Q>>(s: Schedule<Q, J>):
 /** Repeating jobs. The worker process upserts these at start, so changing a line here reschedules on the next deploy. */
 export const schedules: Schedule[] = [
   schedule({ id: 'expire-approvals', queue: 'maintenance', job: 'expire-approvals', everyMs: 10 * 60_000, payload: { olderThanHours: 168 } }),
+  // One schedule for every deployment: each round checks all of them (NEUROWEAVER_HEALTH_INTERVAL_MS).
+  schedule({ id: 'deployment-health', queue: 'deployments', job: 'health-round', everyMs: deploymentConfig().healthIntervalMs, payload: {} }),
 ];
 
 /**
@@ -29,7 +32,8 @@ export async function applySchedules(queueNames: readonly QueueName[]): Promise<
     const queue = getQueue(name);
     const wanted = schedules.filter((s) => s.queue === name);
     for (const s of wanted) {
-      const data = payloadSchema(s.queue, s.job).parse(s.payload);
+      // The table mixes queues, so the pairing is checked at run time here (and at compile time in `schedule`).
+      const data = (payloadSchema as (q: QueueName, j: string) => { parse(v: unknown): unknown })(s.queue, s.job).parse(s.payload);
       await queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.job, data });
     }
     const existing = await queue.getJobSchedulers();

@@ -8,6 +8,7 @@ import { assertAccess } from '@/server/auth/access';
 import type { RequestMeta } from '@/server/auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, uniqueViolation } from '@/server/errors';
 import { moveAlias } from './aliases';
+import { announceAliasMove } from './alias-events';
 import { recordHistory } from './history';
 import { resolveFamily, resolveVersion } from './refs';
 import type { RollbackRequestInput } from './schemas';
@@ -108,7 +109,7 @@ async function lockPending(tx: DbOrTx, id: string) {
 /** Four eyes: an admin who did not ask approves; the production alias moves in the same transaction. */
 export async function approveApproval(meta: RequestMeta, id: string, decisionReason?: string) {
   assertAccess(meta.actor, 'approvals:decide');
-  return db.transaction(async (tx) => {
+  const decided = await db.transaction(async (tx) => {
     const approval = await lockPending(tx, id);
     if (approval.requestedById === (meta.actor.id ?? meta.actor.label)) {
       throw new ForbiddenError('You requested this rollback; another admin must approve it', 'id');
@@ -136,6 +137,8 @@ export async function approveApproval(meta: RequestMeta, id: string, decisionRea
     });
     return approvalView(tx, id);
   });
+  await announceAliasMove({ familyId: decided.familyId, stage: 'production', version: decided.toVersion, reason: `approved rollback: ${decided.reason}` });
+  return decided;
 }
 
 export async function rejectApproval(meta: RequestMeta, id: string, decisionReason?: string) {

@@ -6,6 +6,7 @@ import { assertAccess } from '@/server/auth/access';
 import type { RequestMeta } from '@/server/auth/actor';
 import { ConflictError, ValidationError } from '@/server/errors';
 import { moveAlias } from './aliases';
+import { announceAliasMove } from './alias-events';
 import { recordHistory } from './history';
 import { resolveFamily, resolveVersion } from './refs';
 import type { PromoteInput } from './schemas';
@@ -14,7 +15,7 @@ import { selectVersions } from './views';
 /** Promotes a version to staging or production (production needs `registry:promote-production`). */
 export async function promoteVersion(meta: RequestMeta, familyRef: string, version: string, input: PromoteInput) {
   if (input.stage === 'production') assertAccess(meta.actor, 'registry:promote-production');
-  return db.transaction(async (tx) => {
+  const view = await db.transaction(async (tx) => {
     const family = await resolveFamily(tx, familyRef, { lock: true });
     const target = await resolveVersion(tx, family, version);
     if (target.status === 'archived') throw new ValidationError(`Version ${target.version} is archived and cannot be promoted`, 'version');
@@ -31,6 +32,8 @@ export async function promoteVersion(meta: RequestMeta, familyRef: string, versi
     const [view] = await selectVersions(tx).where(eq(modelVersions.id, target.id));
     return view;
   });
+  await announceAliasMove({ familyId: view.familyId, stage: input.stage, version: view.version, reason: input.reason });
+  return view;
 }
 
 /** Archives a version. Versions holding an alias must lose it first, so nothing serves an archived model. */

@@ -1,0 +1,257 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/db/client';
+import { auditEvents } from '@/db/schema/audit';
+import { deploymentActions, deploymentHealthChecks, deployments } from '@/db/schema/deployments';
+import { modelHistory } from '@/db/schema/registry';
+import { type Actor, systemActor } from '@/server/auth/actor';
+import { type Cluster, type KindRef, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
+import { joinTestSimulator } from '@/server/cluster/overview/testing';
+import type { Simulator } from '@/server/cluster/sim';
+import { fastOptions } from '@/server/cluster/sim/testing/fast-options';
+import { waitFor } from '@/server/cluster/sim/testing/wait-for';
+import { closeQueues } from '@/server/queue/factory';
+import { approveApproval, requestRollback } from '@/server/registry/approvals';
+import { createFamily } from '@/server/registry/families';
+import { archiveVersion, promoteVersion } from '@/server/registry/promotion';
+import { createVersion } from '@/server/registry/versions';
+import { meta, testApiKey, testUser, uniqueSlug } from '@/test/fixtures';
+import { client, startRestServer } from '@/test/rest-client';
+import { closeWorkers, register } from '@/workers/register';
+import { deploymentsProcessor } from '@/workers/processors/deployments';
+import { deployModel } from './deploy';
+import { clearEndpointCache, findServingEndpoint } from './endpoints';
+import { runHealthRound } from './health/monitor';
+import { DEPLOYMENT_KINDS } from './manifests';
+import { scaleDeployment } from './scale';
+import { describeDeployment, getDeployStatus } from './status';
+import { beginUndeploy, undeployModel } from './undeploy';
+
+let sim: Simulator;
+let cluster: Cluster;
+let stopSim: () => Promise<void>;
+let admin: Actor;
+let admin2: Actor;
+let engineer: Actor;
+let rest: Awaited<ReturnType<typeof startRestServer>>;
+let mlKey: string;
+let adminKey: string;
+
+const small = { gpu: 0, cpu: '1', memory: '2Gi' };
+const system = { actor: systemActor, requestId: 'test-monitor' };
+
+beforeAll(async () => {
+  ({ sim, cluster, stop: stopSim } = await joinTestSimulator(fastOptions({ timings: { readyDelayMs: 500 } })));
+  [admin, admin2, engineer] = await Promise.all([testUser('admin'), testUser('admin'), testUser('ml_engineer')]);
+  rest = await startRestServer();
+  [mlKey, adminKey] = await Promise.all([testApiKey('ml_engineer'), testApiKey('admin')]);
+}, 60_000);
+
+afterAll(async () => {
+  await rest?.close();
+  await closeWorkers();
+  await closeQueues();
+  await stopSim?.();
+});
+
+async function familyWith(versions: string[]) {
+  const family = await createFamily(meta(engineer), { slug: uniqueSlug('dep'), displayName: 'Deploy test', baseModel: 'microsoft/DialoGPT-medium', specialization: 'sales_assistant' });
+  for (const v of versions) await createVersion(meta(engineer), family.slug, { version: v, metrics: { accuracy: 0.8 } });
+  return family;
+}
+
+const ready = (id: string, version: string, replicas = 1) =>
+  waitFor(`${replicas} ready replica(s) of ${version}`, async () => {
+    const d = await describeDeployment(id);
+    const r = d.cluster?.rollout;
+    return r && !r.inProgress && r.ready === replicas && r.serving === version && d.cluster!.pods.length === replicas ? d : null;
+  }, 20_000, 50);
+
+async function chatThrough(familyId: string, version: string) {
+  clearEndpointCache();
+  const endpoint = await findServingEndpoint({ familyId, version });
+  expect(endpoint, `an endpoint for ${version}`).not.toBeNull();
+  expect(endpoint!.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  const res = await fetch(`${endpoint!.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8 }) });
+  return { endpoint: endpoint!, status: res.status, body: await res.json() };
+}
+
+const byLabel = (name: string) => labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: name });
+
+async function roundsUntil<T>(what: string, check: () => Promise<T | null | undefined | false>, rounds = 40): Promise<T> {
+  for (let i = 0; i < rounds; i++) {
+    await runHealthRound(system);
+    const v = await check();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${what} after ${rounds} health rounds`);
+}
+
+describe('deployments on the simulator', () => {
+  it('deploys to ready, serves chat through the Service, rolls to a new version, scales, and undeploys leaving nothing behind', async () => {
+    const family = await familyWith(['1.0.0', '1.1.0']);
+    const created = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', replicas: 1, resources: small });
+    expect(created).toMatchObject({ environment: 'staging', version: '1.0.0', status: 'active' });
+    expect(created.manifestsYaml).toContain('kind: PrometheusRule');
+    expect(created.manifestsYaml).toContain('NeuroWeaverHighLatency');
+
+    // Every kind the deployment is made of exists with the deployment's labels.
+    for (const kind of DEPLOYMENT_KINDS.filter((k) => k.kind !== 'HorizontalPodAutoscaler') as KindRef[]) {
+      expect((await cluster.client.list(kind, { labelSelector: byLabel(created.name) })).items, kind.kind).toHaveLength(1);
+    }
+    await ready(created.id, '1.0.0');
+    const served = await chatThrough(family.id, '1.0.0');
+    expect(served.status).toBe(200);
+    expect(served.body.choices[0].message.content.length).toBeGreaterThan(0);
+    expect(sim.resolveService(created.namespace, created.name)).toContain(served.endpoint.baseUrl);
+
+    // Rolling update to 1.1.0: the status follows it to completion.
+    const updating = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.1.0', replicas: 1, resources: small });
+    expect(updating.previousVersion).toBe('1.0.0');
+    const rolled = await ready(created.id, '1.1.0');
+    expect(rolled.cluster!.pods.every((p) => p.version === '1.1.0')).toBe(true);
+    expect(rolled.actions.map((a) => a.kind)).toEqual(expect.arrayContaining(['deployed', 'updated']));
+    expect((await chatThrough(family.id, '1.1.0')).status).toBe(200);
+    clearEndpointCache();
+    expect(await findServingEndpoint({ familyId: family.id, version: '1.0.0' })).toBeNull();
+
+    // Scale up and down.
+    await scaleDeployment(meta(engineer), family.slug, { environment: 'staging', replicas: 3 });
+    await ready(created.id, '1.1.0', 3);
+    expect(sim.resolveService(created.namespace, created.name)).toHaveLength(3);
+    await scaleDeployment(meta(engineer), family.slug, { environment: 'staging', replicas: 1 });
+    await ready(created.id, '1.1.0', 1);
+
+    // Undeploy: every kind, listed by label, is gone (pods and ReplicaSets too); other objects stay.
+    const bystander = await deployModel(meta(engineer), family.slug, { environment: 'production', version: '1.0.0', replicas: 1, resources: small }).catch((e) => e);
+    expect(bystander).toHaveProperty('status', 403); // an engineer may not deploy to production
+    const other = await deployModel(meta(admin), family.slug, { environment: 'production', version: '1.0.0', replicas: 1, resources: small });
+    await undeployModel(meta(engineer), family.slug, 'staging');
+    await waitFor('no pods left', async () => (await cluster.client.list(Kinds.Pod, { labelSelector: byLabel(created.name) })).items.length === 0, 10_000);
+    for (const kind of [...DEPLOYMENT_KINDS, Kinds.ReplicaSet, Kinds.Pod] as KindRef[]) {
+      expect((await cluster.client.list(kind, { labelSelector: byLabel(created.name) })).items, kind.kind).toHaveLength(0);
+    }
+    expect(await cluster.client.find(Kinds.Deployment, other.name)).not.toBeNull();
+    const status = await getDeployStatus(family.slug);
+    expect(status.environments.map((e) => e.environment)).toEqual(['production']);
+    await undeployModel(meta(admin), family.slug, 'production');
+  });
+
+  it('restarts a crash-looping deployment after K unhealthy checks', async () => {
+    const family = await familyWith(['1.0.0']);
+    const d = await deployModel(meta(engineer), family.slug, { environment: 'staging', replicas: 1, version: '1.0.0', resources: small, recovery: { restartAfterFailures: 2, rollbackWindowMinutes: 10 } });
+    await ready(d.id, '1.0.0');
+    await roundsUntil('healthy check', async () => (await describeDeployment(d.id)).health.status === 'healthy');
+
+    sim.settings.update({ crashDeployments: [d.name] });
+    try {
+      const restarted = await roundsUntil('restart', async () => (await describeDeployment(d.id)).actions.find((a) => a.kind === 'restarted'));
+      expect(restarted).toMatchObject({ automatic: true, actorLabel: 'system' });
+      expect(restarted.message).toMatch(/2 consecutive unhealthy checks/);
+      const dep = await cluster.client.get(Kinds.Deployment, d.name);
+      expect(dep.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeTruthy();
+      const checks = await db.select().from(deploymentHealthChecks).where(eq(deploymentHealthChecks.deploymentId, d.id));
+      expect(checks.some((c) => c.status === 'unhealthy' && /crash-looping|no ready replica/.test(c.reason))).toBe(true);
+    } finally {
+      sim.settings.update({ crashDeployments: [] });
+    }
+    await undeployModel(meta(engineer), family.slug, 'staging');
+  });
+
+  it('rolls a bad new version back automatically and records it in the registry history and audit log', async () => {
+    const family = await familyWith(['1.0.0', '2.0.0']);
+    const d = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', replicas: 1, resources: small, recovery: { restartAfterFailures: 2, rollbackWindowMinutes: 10 } });
+    await ready(d.id, '1.0.0');
+    // 2.0.0 answers every chat completion with a 500 (the simulated server's error rate).
+    await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '2.0.0', replicas: 1, resources: small, env: { NW_SIM_ERROR_RATE: '1' }, recovery: { restartAfterFailures: 2, rollbackWindowMinutes: 10 } });
+    await ready(d.id, '2.0.0');
+
+    const rolledBack = await roundsUntil('automatic rollback', async () => (await describeDeployment(d.id)).actions.find((a) => a.kind === 'rolled_back'));
+    expect(rolledBack).toMatchObject({ automatic: true, severity: 'alert' });
+    const after = await ready(d.id, '1.0.0');
+    expect(after.version).toBe('1.0.0');
+    expect(after.alerts.map((a) => a.kind)).toContain('rolled_back');
+    expect(after.spec.env).toEqual({});
+    const history = await db.select().from(modelHistory).where(and(eq(modelHistory.familyId, family.id), eq(modelHistory.kind, 'rolled_back')));
+    expect(history).toHaveLength(1);
+    expect(history[0].details).toMatchObject({ automatic: true, environment: 'staging', from: '2.0.0', to: '1.0.0' });
+    const audits = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'deployments.rollback.automatic'), eq(auditEvents.targetId, d.id)));
+    expect(audits).toHaveLength(1);
+    expect((await chatThrough(family.id, '1.0.0')).status).toBe(200);
+    await undeployModel(meta(engineer), family.slug, 'staging');
+  });
+
+  it('redeploys production when the registry promotes a version and when a rollback is approved', async () => {
+    let worker: Worker | undefined;
+    try {
+      worker = register('deployments', deploymentsProcessor, { concurrency: 1 });
+      const family = await familyWith(['1.0.0', '1.1.0']);
+      await promoteVersion(meta(admin), family.slug, '1.0.0', { stage: 'production' });
+      const d = await deployModel(meta(admin), family.slug, { environment: 'production', replicas: 1, resources: small });
+      expect(d.version).toBe('1.0.0'); // the production alias
+      await ready(d.id, '1.0.0');
+
+      await promoteVersion(meta(admin), family.slug, '1.1.0', { stage: 'production' });
+      await ready(d.id, '1.1.0');
+
+      const approval = await requestRollback(meta(engineer), family.slug, { toVersion: '1.0.0', reason: 'regression in 1.1.0' });
+      await approveApproval(meta(admin2), approval.id);
+      const back = await ready(d.id, '1.0.0');
+      expect(back.actions.filter((a) => a.kind === 'redeployed').map((a) => a.message)).toEqual([expect.stringMatching(/1\.1\.0 → 1\.0\.0/), expect.stringMatching(/1\.0\.0 → 1\.1\.0/)]);
+      expect((await chatThrough(family.id, '1.0.0')).status).toBe(200);
+      await undeployModel(meta(admin), family.slug, 'production');
+    } finally {
+      await worker?.close();
+    }
+  });
+});
+
+describe('bad input gets a clear 4xx and changes nothing', () => {
+  const rowCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(deployments))[0].n;
+  const actionCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(deploymentActions))[0].n;
+  const clusterCount = async () => (await cluster.client.list(Kinds.Deployment, { labelSelector: `${LABELS.managedBy}=${MANAGED_BY}` })).items.length;
+
+  async function refused(call: () => Promise<{ status: number; body: { error: { field?: string; message: string } } }>, status: number, field?: string) {
+    const before = [await rowCount(), await actionCount(), await clusterCount()];
+    const res = await call();
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    if (field) expect(res.body.error.field).toBe(field);
+    expect([await rowCount(), await actionCount(), await clusterCount()]).toEqual(before);
+    return res.body.error;
+  }
+
+  it('refuses unknown and archived versions, bad replica counts, impossible GPU requests and non-admins in production', async () => {
+    const family = await familyWith(['1.0.0', '1.1.0']);
+    await archiveVersion(meta(engineer), family.slug, '1.1.0');
+    const ml = client(rest.url, mlKey);
+    const body = (more: object) => ({ environment: 'staging', resources: small, ...more });
+    await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '9.9.9' })), 404, 'version');
+    await refused(() => ml('POST', `/deploy/no-such-model-${family.slug}`, body({ version: '1.0.0' })), 404);
+    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.1.0' })), 422, 'version')).message).toMatch(/archived/);
+    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({})), 422, 'version')).message).toMatch(/no staging version/);
+    await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', replicas: -1 })), 422, 'replicas');
+    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', replicas: 1000 })), 422, 'replicas')).message).toMatch(/at most 16/);
+    await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', autoscaling: { minReplicas: 4, maxReplicas: 2, targetCpuUtilization: 70 } })), 422, 'autoscaling.minReplicas');
+    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', resources: { gpu: 64, cpu: '1', memory: '2Gi' } })), 422, 'resources.gpu')).message).toMatch(/more than any node has \(the largest has 4\)/);
+    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, { environment: 'production', version: '1.0.0', resources: small }), 403)).message).toContain('deployments:production');
+  });
+
+  it('refuses undeploying what is not deployed and scaling during an undeploy', async () => {
+    const family = await familyWith(['1.0.0']);
+    const ml = client(rest.url, mlKey);
+    await refused(() => ml('DELETE', `/deploy/${family.slug}?environment=staging`), 404, 'environment');
+    await refused(() => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas: 2 }), 404, 'environment');
+
+    const created = await client(rest.url, adminKey)('POST', `/deploy/${family.slug}`, { environment: 'staging', version: '1.0.0', resources: small });
+    expect(created.status).toBe(201);
+    await beginUndeploy(meta(engineer), family.slug, 'staging');
+    const err = await refused(() => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas: 2 }), 409, 'environment');
+    expect(err.message).toMatch(/being undeployed/);
+    expect((await cluster.client.get(Kinds.Deployment, created.body.name)).spec?.replicas).toBe(1);
+    const done = await ml('DELETE', `/deploy/${family.slug}?environment=staging`);
+    expect(done.status).toBe(200);
+    await refused(() => ml('DELETE', `/deploy/${family.slug}?environment=staging`), 404, 'environment');
+  });
+});

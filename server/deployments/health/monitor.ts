@@ -1,0 +1,230 @@
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
+import type { IPod } from 'kubernetes-models/v1/Pod';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { eq, lt, sql } from 'drizzle-orm';
+import { db } from '@/db/client';
+import { deploymentHealthChecks, deployments } from '@/db/schema/deployments';
+import type { RequestMeta } from '@/server/auth/actor';
+import { type Cluster, DEFAULT_ALERT_THRESHOLDS, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
+import { serviceBaseUrls } from '@/server/cluster/service-endpoints';
+import { logger } from '@/server/logger';
+import { deploymentConfig } from '../config';
+import { rollbackDeployment, restartDeployment } from '../recovery';
+import { readRollout } from '../rollout';
+import type { DeploymentRow } from '../store';
+import { diffSamples, histogramQuantile, parseServerMetrics, type ServerSample, sumSamples } from './prometheus';
+import { probeChat, probeHealth, scrapeMetrics } from './probe';
+import { decideRecovery, summariseHealth } from './summarise';
+
+/*
+ * The health monitor: one round checks every active deployment. The cluster is read with three list
+ * calls per namespace for all deployments together (Deployments, ReplicaSets, pods, Services by the
+ * model-server label), then each deployment gets /health, one chat completion and a /metrics scrape
+ * of each ready pod, all with the probe timeout, many deployments at once. Results go to the time
+ * series in one insert; K consecutive unhealthy checks trigger a restart or, in the window after a
+ * version change, an automatic rollback.
+ */
+
+const CONCURRENCY = 64;
+
+/** Last scrape per deployment and endpoint, for interval figures (this process only; a restart starts over). */
+const lastScrapes = new Map<string, Map<string, ServerSample>>();
+let roundRobin = 0;
+
+export interface CheckResult {
+  deploymentId: string;
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  reason: string;
+  action: 'restart' | 'rollback' | null;
+  ms: number;
+}
+
+export interface RoundResult {
+  checked: number;
+  ms: number;
+  results: CheckResult[];
+  actions: Array<{ deploymentId: string; action: 'restart' | 'rollback'; ok: boolean }>;
+}
+
+interface ClusterSnapshot {
+  deployments: Map<string, IDeployment>;
+  replicaSets: IReplicaSet[];
+  pods: IPod[];
+  services: Map<string, IService>;
+}
+
+async function snapshot(cluster: Cluster, namespace: string): Promise<ClusterSnapshot> {
+  const labelSelectorText = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'model-server' });
+  const opts = { labelSelector: labelSelectorText };
+  const [d, rs, p, s] = await Promise.all([
+    cluster.client.list(Kinds.Deployment, opts, namespace),
+    cluster.client.list(Kinds.ReplicaSet, opts, namespace),
+    cluster.client.list(Kinds.Pod, opts, namespace),
+    cluster.client.list(Kinds.Service, opts, namespace),
+  ]);
+  return {
+    deployments: new Map(d.items.map((x) => [x.metadata!.name!, x])),
+    replicaSets: rs.items,
+    pods: p.items.filter((x) => !x.metadata?.deletionTimestamp),
+    services: new Map(s.items.map((x) => [x.metadata!.name!, x])),
+  };
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+type CheckRow = typeof deploymentHealthChecks.$inferInsert;
+
+async function checkOne(cluster: Cluster, snap: ClusterSnapshot, row: DeploymentRow, timeoutMs: number): Promise<{ check: CheckRow; status: CheckResult['status']; reason: string; ms: number }> {
+  const started = performance.now();
+  const deployment = snap.deployments.get(row.name) ?? null;
+  const pods = snap.pods.filter((p) => p.metadata?.labels?.[LABELS.instance] === row.name);
+  const rollout = readRollout(deployment, snap.replicaSets.filter((r) => r.metadata?.labels?.[LABELS.instance] === row.name), pods);
+  const service = snap.services.get(row.name) ?? null;
+  const urls = deployment ? await serviceBaseUrls(cluster, row, { service, pods }) : [];
+  const base = urls.length ? urls[roundRobin++ % urls.length] : null;
+  const tryProbes = !!base && rollout.desired > 0;
+  const [health, chat, scrapes] = await Promise.all([
+    tryProbes ? probeHealth(base!, timeoutMs) : null,
+    tryProbes ? probeChat(base!, row.familySlug, timeoutMs) : null,
+    Promise.all(urls.map(async (u) => [u, await scrapeMetrics(u, timeoutMs)] as const)),
+  ]);
+
+  // Interval figures from the model servers' /metrics against this process's previous scrape.
+  const previous = lastScrapes.get(row.id) ?? new Map<string, ServerSample>();
+  const nowScrapes = new Map<string, ServerSample>();
+  const deltas: ServerSample[] = [];
+  const now = Date.now();
+  for (const [u, text] of scrapes) {
+    if (text === null) continue;
+    const sample = parseServerMetrics(text, now);
+    nowScrapes.set(u, sample);
+    deltas.push(diffSamples(sample, previous.get(u)));
+  }
+  lastScrapes.set(row.id, nowScrapes);
+  const total = sumSamples(deltas);
+  const elapsedS = Math.max(0.001, Math.min(...[...previous.values()].map((s) => (now - s.at) / 1000), deploymentConfig().healthIntervalMs / 1000));
+  const p50 = histogramQuantile(0.5, total.buckets);
+  const p95 = histogramQuantile(0.95, total.buckets);
+  const errorRate = total.chatRequests > 0 ? total.chatErrors / total.chatRequests : null;
+  const tokensPerSecond = deltas.length && previous.size ? total.generationTokens / elapsedS : null;
+
+  const thresholds = {
+    errorRate: Number(row.spec.alerts.errorRate ?? DEFAULT_ALERT_THRESHOLDS.errorRate),
+    latencyP95Seconds: Number(row.spec.alerts.latencyP95Seconds ?? DEFAULT_ALERT_THRESHOLDS.latencyP95Seconds),
+  };
+  const { status, reason } = summariseHealth({
+    deploymentFound: !!deployment,
+    desired: rollout.desired,
+    ready: rollout.ready,
+    crashLooping: rollout.crashLooping,
+    rolloutInProgress: rollout.inProgress,
+    health: tryProbes ? health : rollout.desired > 0 && rollout.ready > 0 ? { ok: false, ms: 0, error: 'no ready endpoint behind the Service' } : null,
+    chat,
+    errorRate,
+    latencyP95Ms: p95 === null ? null : p95 * 1000,
+    thresholds,
+  });
+  return {
+    status,
+    reason,
+    ms: performance.now() - started,
+    check: {
+      deploymentId: row.id,
+      status,
+      reason,
+      version: row.version,
+      desiredReplicas: rollout.desired,
+      readyReplicas: rollout.ready,
+      restarts: rollout.restarts,
+      healthMs: health?.ok ? health.ms : null,
+      chatMs: chat?.ok ? chat.ms : null,
+      latencyP50Ms: p50 === null ? null : p50 * 1000,
+      latencyP95Ms: p95 === null ? null : p95 * 1000,
+      errorRate,
+      tokensPerSecond,
+    },
+  };
+}
+
+let inFlight = false;
+
+/** One round over every active deployment. Overlapping calls in one process skip (returns null). */
+export async function runHealthRound(meta: RequestMeta): Promise<RoundResult | null> {
+  if (inFlight) return null;
+  inFlight = true;
+  try {
+    return await round(meta);
+  } finally {
+    inFlight = false;
+  }
+}
+
+async function round(meta: RequestMeta): Promise<RoundResult> {
+  const started = performance.now();
+  const { probeTimeoutMs, retentionHours } = deploymentConfig();
+  const rows = await db.select().from(deployments).where(eq(deployments.status, 'active'));
+  if (rows.length === 0) return { checked: 0, ms: performance.now() - started, results: [], actions: [] };
+  const cluster = await getCluster();
+  const namespaces = [...new Set(rows.map((r) => r.namespace))];
+  const snaps = new Map(await Promise.all(namespaces.map(async (ns) => [ns, await snapshot(cluster, ns)] as const)));
+
+  const checks = await mapLimit(rows, CONCURRENCY, (row) => checkOne(cluster, snaps.get(row.namespace)!, row, probeTimeoutMs));
+  const now = new Date();
+  const decisions = rows.map((row, i) =>
+    decideRecovery(
+      { consecutiveFailures: row.consecutiveFailures, restartAfterFailures: row.restartAfterFailures, rollbackWindowMinutes: row.rollbackWindowMinutes, rolloutStartedAt: row.rolloutStartedAt, hasPreviousVersion: !!row.previousSpec },
+      checks[i].status,
+      now,
+    ),
+  );
+
+  await db.transaction(async (tx) => {
+    await tx.insert(deploymentHealthChecks).values(checks.map((c) => ({ ...c.check, at: now })));
+    // One statement for every row's summary.
+    const values = sql.join(
+      rows.map((r, i) => sql`(${r.id}::uuid, ${checks[i].status}::health_status, ${checks[i].reason}, ${decisions[i].failures}::int)`),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update ${deployments} d set health = v.status, health_reason = v.reason, consecutive_failures = v.failures, last_checked_at = ${now}
+      from (values ${values}) as v(id, status, reason, failures)
+      where d.id = v.id and d.status = 'active'`);
+    await tx.delete(deploymentHealthChecks).where(lt(deploymentHealthChecks.at, new Date(now.getTime() - retentionHours * 3_600_000)));
+  });
+
+  const actions: RoundResult['actions'] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const action = decisions[i].action;
+    if (!action) continue;
+    const row = rows[i];
+    const why = `${row.restartAfterFailures} consecutive unhealthy checks (${checks[i].reason})`;
+    try {
+      if (action === 'rollback') await rollbackDeployment(meta, row.id, why);
+      else await restartDeployment(meta, row.id, why, { automatic: true });
+      actions.push({ deploymentId: row.id, action, ok: true });
+      logger.warn({ deployment: row.id, model: row.familySlug, environment: row.environment, action, reason: checks[i].reason }, 'automatic recovery');
+    } catch (err) {
+      actions.push({ deploymentId: row.id, action, ok: false });
+      logger.error({ err, deployment: row.id, action }, 'automatic recovery failed');
+    }
+  }
+  return {
+    checked: rows.length,
+    ms: performance.now() - started,
+    results: rows.map((r, i) => ({ deploymentId: r.id, status: checks[i].status, reason: checks[i].reason, action: decisions[i].action, ms: checks[i].ms })),
+    actions,
+  };
+}
