@@ -12,6 +12,9 @@ import { systemActor } from '@/server/auth/actor';
 import { createApiKey } from '@/server/auth/api-keys';
 import { createFamily } from '@/server/registry/families';
 import { createVersion } from '@/server/registry/versions';
+import { joinTestSimulator } from '@/server/cluster/overview/testing';
+import { fastOptions } from '@/server/cluster/sim/testing/fast-options';
+import { benchGateway } from './ab-gateway';
 import { startApiServer } from './lib/environment';
 import { measure, summarize } from './lib/stats';
 
@@ -183,14 +186,41 @@ async function benchAnalysis() {
 export async function benchAb() {
   const { key } = await createApiKey(meta, { name: 'bench-ab', role: 'ml_engineer' });
   const bare = await startBareServer(Number(process.env.BENCH_BARE_PORT ?? 3197));
+  // A simulator for the gateway's deployments, joined before the API process starts so it joins the same one.
+  const sim = await joinTestSimulator(fastOptions({ timings: { readyDelayMs: 100 } }));
   const api = await startApiServer(Number(process.env.BENCH_API_PORT ?? 3196));
   try {
     const assignment = await benchAssignment(api.url, bare.url, key);
     const ingestion = await benchIngestion(api.url, key);
     const analysis = await benchAnalysis();
-    return { connections: CONNECTIONS, durationS: DURATION_S, assignment, ingestion, analysis };
+    const gateway = await benchGateway(api.url, key, async (familySlug, versions) => {
+      const test = await createTest(meta, {
+        name: 'gateway overhead',
+        modelId: familySlug,
+        variants: [
+          { key: 'control', version: versions[0], weight: 0.5 },
+          { key: 'candidate', version: versions[1], weight: 0.5 },
+        ],
+        metrics: [
+          { name: 'latency_ms', kind: 'mean', role: 'primary', direction: 'decrease' },
+          { name: 'errors', kind: 'binomial', role: 'guardrail', direction: 'decrease' },
+          { name: 'total_tokens', kind: 'mean', role: 'guardrail', direction: 'decrease' },
+        ],
+        method: 'frequentist',
+        alpha: 0.05,
+        power: 0.8,
+        minimumDetectableEffect: 0.05,
+        minSamplePerVariant: 100,
+        sequentialTuning: 5000,
+        correction: 'none',
+      });
+      await startTest(meta, test.id);
+      return test;
+    });
+    return { connections: CONNECTIONS, durationS: DURATION_S, assignment, ingestion, analysis, gateway };
   } finally {
     await api.stop();
     await bare.stop();
+    await sim.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictError } from '@/server/errors';
+import { countAbAssignment } from '@/server/metrics/registry';
 import { cachedDefinition, type TestDefinition } from './definition';
 import { recordExposure } from './exposures';
 import { assignIndex } from './hash';
@@ -26,6 +27,7 @@ export async function assign(ref: string, unit: string): Promise<{ variant: stri
   assertRunning(def, 'assignments');
   const variant = variantFor(def, unit);
   await exposeOnce(def, unit, variant.key);
+  countAbAssignment(def.test.id, variant.key);
   return { variant: variant.key, version: variant.version };
 }
 

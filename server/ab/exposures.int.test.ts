@@ -39,6 +39,10 @@ describe('exposures written behind the assignment', () => {
     const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => call('GET', `/ab-tests/${test.id}/assign?unit=sigterm-${i}`)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect((await exposureReconciliation(test.id)).reduce((sum, c) => sum + c.rows, 0)).toBe(0);
+    // The process's own Prometheus metrics count every assignment it served.
+    const metrics = await (await fetch(`${api.url}/api/metrics`)).text();
+    const counted = [...metrics.matchAll(new RegExp(`nw_ab_assignments_total\\{test="${test.id}",variant="[^"]+"\\} (\\d+)`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(counted).toBe(300);
     api.child.kill('SIGTERM');
     expect(await api.exited).toBe(0);
 

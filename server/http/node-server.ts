@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { logger } from '@/server/logger';
+import { appMetrics } from '@/server/metrics/registry';
 import { type RestRequest, type RestResult, serveRest, tooLargeDeclared, tooLargeStreamed } from './handle';
 import type { RestRouter } from './router';
 
@@ -96,6 +97,16 @@ export function createRestServer(router: RestRouter): Server {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
+    // This process's own Prometheus metrics (request latency, A/B assignments); the web app's /api/metrics adds the shared gauges.
+    if (path === '/api/metrics' && req.method === 'GET') {
+      void appMetrics()
+        .registry.metrics()
+        .then((body) => {
+          res.writeHead(200, { 'content-type': appMetrics().registry.contentType, 'cache-control': 'no-store' });
+          res.end(body);
+        });
+      return;
+    }
     if (!path.startsWith(PREFIX)) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'not_found', message: `No route for ${path}` } }));

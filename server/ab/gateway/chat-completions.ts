@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BadGatewayError, ValidationError, ServiceUnavailableError } from '@/server/errors';
 import { RawReply } from '@/server/http/raw-reply';
+import { countAbAssignment } from '@/server/metrics/registry';
 import { assertRunning, exposeOnce, variantFor } from '../assign';
 import { cachedDefinition, type TestDefinition } from '../definition';
 import type { AbEvent } from '../schemas';
@@ -38,6 +39,7 @@ export async function routeChatCompletion(ref: string, body: ChatCompletionReque
   const endpoint = await variantEndpoint(def, variant.version);
   if (!endpoint) throw new ServiceUnavailableError(`Variant "${variant.key}" (version ${variant.version}) is not deployed; deploy that version to staging or production first`);
   await exposeOnce(def, unit, variant.key);
+  countAbAssignment(def.test.id, variant.key);
 
   const routed: Routed = { def, unit, variant: variant.key, started };
   const wantsUsage = body.stream === true && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
@@ -112,13 +114,10 @@ function usageOfEvent(event: string): { tokens: number; usageOnly: boolean } | u
   }
 }
 
+/** `usage.total_tokens` of a non-streamed answer; a regex instead of parsing the whole body on the hot path. */
 function usageTokens(bytes: Buffer): number | undefined {
-  try {
-    const total = (JSON.parse(bytes.toString('utf8')) as { usage?: { total_tokens?: number } }).usage?.total_tokens;
-    return typeof total === 'number' ? total : undefined;
-  } catch {
-    return undefined;
-  }
+  const match = /"total_tokens"\s*:\s*(\d+)/.exec(bytes.toString('latin1'));
+  return match ? Number(match[1]) : undefined;
 }
 
 function record(routed: Routed, outcome: { failed: boolean; tokens?: number }) {
