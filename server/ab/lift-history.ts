@@ -37,10 +37,18 @@ export async function recordLiftSnapshot(testId: string, results: AbTestResults)
  * so no batch can still land): unconditional, whatever the once-a-minute throttle says, so the chart
  * ends on the numbers the decision was taken on.
  */
-export async function recordFinalLiftSnapshot(tx: DbOrTx, testId: string, results: AbTestResults): Promise<void> {
+export async function recordFinalLiftSnapshot(tx: DbOrTx, testId: string, results: AbTestResults, at?: Date): Promise<void> {
   const rows = snapshotRows(results);
   if (!rows.length) return;
   const col = columns(rows);
+  if (at) {
+    // A point at a given time: demo data replaying a test's history (db/seed-ab.ts).
+    await tx.execute(sql`
+      insert into ab_lift_snapshots (test_id, metric, variant, at, relative_effect, ci_lower, ci_upper, n)
+      select ${testId}, m, v, ${at.toISOString()}::timestamptz, e, lo, hi, n
+      from unnest(${col('metric')}::text[], ${col('variant')}::text[], ${col('effect')}::float8[], ${col('lo')}::float8[], ${col('hi')}::float8[], ${col('n')}::int[]) as x(m, v, e, lo, hi, n)`);
+    return;
+  }
   // One clock_timestamp() for all rows (an InitPlan), not now(): the transaction may have begun before
   // the last periodic snapshot was committed, and the final point must come after it.
   await tx.execute(sql`

@@ -20,11 +20,10 @@ export interface SyntheticOptions {
 
 /**
  * Synthetic metric events for a test (demo data, tests, benchmarks): each unit gets the variant the
- * real assignment gives it, so ingestion accepts the events as they are. Deterministic (Park–Miller).
+ * real assignment gives it, so ingestion accepts the events as they are. Deterministic (mulberry32).
  */
 export function syntheticEvents(def: TestDefinition, opts: SyntheticOptions): AbEvent[] {
-  let state = (opts.seed ?? 1) % 2147483647 || 1;
-  const rand = () => (state = (state * 48271) % 2147483647) / 2147483647;
+  const rand = mulberry32(opts.seed ?? 1);
   const events: AbEvent[] = [];
   const from = opts.from ?? 0;
   for (let i = from; i < from + opts.units; i++) {
@@ -36,8 +35,17 @@ export function syntheticEvents(def: TestDefinition, opts: SyntheticOptions): Ab
   return events;
 }
 
-/** A normal draw (Box–Muller) from a uniform generator, for latencies and scores. */
-export function normal(rand: () => number, mean: number, sd: number): number {
-  const u = Math.max(rand(), 1e-12);
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+/**
+ * mulberry32: a small 32-bit generator whose streams for nearby seeds are unrelated (a multiplicative
+ * LCG seeded with 1000, 1001, … yields lattice-correlated streams, which skews chunked demo data).
+ */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
