@@ -147,6 +147,9 @@ test('a viewer reads A/B tests but has no create, start, stop or ship controls',
   await expect(page.getByRole('heading', { name: 'A/B tests' })).toBeVisible();
   await expect(page.getByRole('link', { name: /^Sales assistant: 2k context/ })).toBeVisible();
   await expect(page.getByRole('link', { name: 'New A/B test' })).toHaveCount(0);
+  // The list carries each test's current recommendation.
+  await expect(page.getByRole('row').filter({ hasText: 'Sales assistant: 2k context' })).toContainText('Ship B');
+  await expect(page.getByRole('row').filter({ hasText: 'Financing advisor: 1.1.0' })).toContainText('Investigate (SRM)');
 
   await page.getByRole('link', { name: /^Sales assistant: 2k context/ }).click();
   await expect(page.getByTestId('recommendation').getByRole('heading', { name: 'Ship variant B' })).toBeVisible();

@@ -49,6 +49,7 @@ export function AbTestList() {
     {
       key: 'model',
       header: 'Model',
+      nowrap: true,
       cell: (t) => {
         const m = modelName(t.modelId);
         return m ? (
@@ -64,11 +65,12 @@ export function AbTestList() {
       key: 'variants',
       header: 'Variants',
       cell: (t) => (
-        <div className="row gap-xs" style={{ flexWrap: 'wrap' }}>
+        <div className="cell-stack">
           {t.variants.map((v) => (
-            <span key={v.key} title={`${v.key}: ${v.version}, ${Math.round(v.weight * 100)}% of traffic${v.control ? ' (control)' : ''}`} className="row gap-xs">
+            <span key={v.key} title={`${v.key}: ${v.version}, ${Math.round(v.weight * 100)}% of traffic${v.control ? ' (control)' : ''}`} className="row gap-xs nowrap">
               <Badge tone={v.control ? 'neutral' : 'info'}>{v.key}</Badge>
               <SemverBadge version={v.version} />
+              <span className="small muted">{Math.round(v.weight * 1000) / 10}%</span>
             </span>
           ))}
         </div>

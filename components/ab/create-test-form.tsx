@@ -50,6 +50,8 @@ export function validateDraft(body: unknown): Record<string, string> {
     const path = issue.path.join('.');
     let message = issue.message;
     if (/^variants\.\d+\.weight$/.test(path)) message = 'must be between 0% and 100%';
+    const version = /^variants\.(\d+)\.version$/.exec(path);
+    if (version && !(body as { variants: { version: string }[] }).variants[Number(version[1])]?.version) message = 'choose a version';
     if (path === 'variants' && message.startsWith('weights must sum to 1')) {
       const total = (body as { variants: { weight: number }[] }).variants.reduce((s, v) => s + (Number.isFinite(v.weight) ? v.weight : 0), 0);
       message = `weights must add up to 100% (they add up to ${Math.round(total * 10000) / 100}%)`;

@@ -59,3 +59,14 @@ describe('A/B explanations', () => {
     expect(headline({ action: 'continue', variant: null }, { guardrailHarmed: false, status: 'running' }).title).toBe('Keep running');
   });
 });
+
+describe('chart scales', () => {
+  it('makes round symmetric forest-plot ticks that cover the widest interval', async () => {
+    const { symmetricTicks } = await import('./forest-plot');
+    expect(symmetricTicks(84)).toEqual({ bound: 100, ticks: [-100, -75, -50, -25, 0, 25, 50, 75, 100] });
+    expect(symmetricTicks(7)).toEqual({ bound: 8, ticks: [-8, -6, -4, -2, 0, 2, 4, 6, 8] });
+    const { bound, ticks } = symmetricTicks(0.3);
+    expect(bound).toBeGreaterThanOrEqual(0.3);
+    expect(ticks).toContain(0);
+  });
+});

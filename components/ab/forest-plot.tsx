@@ -47,7 +47,7 @@ export function ForestPlot({ results }: { results: AbResults }) {
   const rows = forestRows(results);
   if (!rows.length) return <p className="muted small">No intervals yet: every variant needs units with data.</p>;
   const extent = Math.max(1, ...rows.flatMap((r) => [Math.abs(r.range[0]), Math.abs(r.range[1])]).filter(Number.isFinite));
-  const bound = Math.ceil(extent * 1.1);
+  const { bound, ticks } = symmetricTicks(extent * 1.08);
   const height = 60 + rows.length * 44;
   const level = confidenceLevel(results.alpha);
   return (
@@ -73,9 +73,9 @@ export function ForestPlot({ results }: { results: AbResults }) {
       </div>
       <div style={{ width: '100%', height }} role="img" aria-label={`Forest plot of ${rows.length} lifts; the variant tables list the same numbers.`}>
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart layout="vertical" data={rows} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+          <ComposedChart layout="vertical" data={rows} margin={{ top: 22, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e3e6eb" />
-            <XAxis type="number" domain={[-bound, bound]} tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${Math.round(v * 10) / 10}%`} tick={{ fontSize: 12, fill: '#6b7385' }} />
+            <XAxis type="number" domain={[-bound, bound]} ticks={ticks} tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${Math.round(v * 10) / 10}%`} tick={{ fontSize: 12, fill: '#6b7385' }} />
             <YAxis type="category" dataKey="label" width={180} tick={{ fontSize: 12, fill: '#4a5263' }} />
             <ReferenceLine x={0} stroke="#1a1f2b" strokeWidth={1.5} label={{ value: 'no change', position: 'top', fontSize: 11, fill: '#6b7385' }} />
             <Tooltip cursor={{ fill: 'rgba(47, 91, 234, 0.05)' }} content={(props) => <ForestTooltip {...(props as TooltipContentProps<number, string>)} level={level} />} />
@@ -125,4 +125,14 @@ function ForestTooltip({ active, payload, level }: TooltipContentProps<number, s
       <div style={{ color: VERDICT_COLORS[row.verdict] }}>{row.verdict === 'inconclusive' ? 'Not conclusive: the interval crosses zero' : `Significantly ${row.verdict}`}</div>
     </div>
   );
+}
+
+/** Round, symmetric ticks around zero covering ±`extent` percent: ±10, ±20 … or ±25, ±50 … */
+export function symmetricTicks(extent: number): { bound: number; ticks: number[] } {
+  const raw = Math.max(extent, 0.5) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const count = Math.ceil(Math.max(extent, 0.5) / step);
+  const ticks = Array.from({ length: 2 * count + 1 }, (_, i) => Number(((i - count) * step).toPrecision(6)));
+  return { bound: count * step, ticks };
 }
