@@ -105,3 +105,103 @@ export const demoFamilies: SeedFamily[] = [
     ],
   },
 ];
+
+/** A demo A/B test: the create body plus, for running tests, how its synthetic traffic looks. */
+export interface SeedAbTest {
+  name: string;
+  modelId: string;
+  unitPrefix: string;
+  variants: { key: string; version: string; weight: number; description?: string }[];
+  metrics: { name: string; kind: 'binomial' | 'mean' | 'ratio'; role: 'primary' | 'guardrail'; direction: 'increase' | 'decrease'; denominator?: string }[];
+  method: 'frequentist' | 'sequential' | 'bayesian';
+  minimumDetectableEffect: number;
+  minSamplePerVariant: number;
+  /** Absent: the test stays a draft. */
+  plan?: {
+    units: number;
+    /** Lift snapshots, evenly spread over `days`. */
+    snapshots: number;
+    days: number;
+    eventsFor: (variant: string, rand: () => number) => { metric: string; value: number }[];
+    keep?: (variant: string, rand: () => number) => boolean;
+  };
+}
+
+/** Box–Muller normal draw, rounded (latencies in ms). */
+const gauss = (rand: () => number, mean: number, sd: number) => Math.max(1, Math.round(mean + sd * Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand())));
+
+export const demoAbTests: SeedAbTest[] = [
+  {
+    // A clear winner: 1.3.0-rc.2 converts better, latency and engagement unharmed → "Ship variant B".
+    name: 'Sales assistant: 2k context (1.3.0-rc.2) vs production 1.2.1',
+    modelId: 'sales-assistant',
+    unitPrefix: 'sales',
+    variants: [
+      { key: 'A', version: '1.2.1', weight: 0.5, description: 'production' },
+      { key: 'B', version: '1.3.0-rc.2', weight: 0.5, description: '2,048-token context' },
+    ],
+    metrics: [
+      { name: 'test_drive_booked', kind: 'binomial', role: 'primary', direction: 'increase' },
+      { name: 'latency_ms', kind: 'mean', role: 'guardrail', direction: 'decrease' },
+      { name: 'replies_per_session', kind: 'ratio', role: 'guardrail', direction: 'increase', denominator: 'sessions' },
+    ],
+    method: 'sequential',
+    minimumDetectableEffect: 0.1,
+    minSamplePerVariant: 1000,
+    plan: {
+      units: 6000,
+      snapshots: 24,
+      days: 3,
+      eventsFor: (variant, rand) => {
+        const sessions = 1 + Math.floor(rand() * 3);
+        const events = [
+          { metric: 'test_drive_booked', value: rand() < (variant === 'B' ? 0.165 : 0.11) ? 1 : 0 },
+          { metric: 'latency_ms', value: gauss(rand, variant === 'B' ? 472 : 468, 90) },
+          { metric: 'sessions', value: sessions },
+          { metric: 'replies_per_session', value: sessions * (2 + Math.floor(rand() * 4)) },
+        ];
+        return events;
+      },
+    },
+  },
+  {
+    // A logging bug drops 15 % of the treatment's units: the sample ratio check fires → "Investigate".
+    name: 'Financing advisor: 1.1.0 (lower learning rate) vs production 1.0.1',
+    modelId: 'financing-advisor',
+    unitPrefix: 'finance',
+    variants: [
+      { key: 'control', version: '1.0.1', weight: 0.5 },
+      { key: 'treatment', version: '1.1.0', weight: 0.5, description: 'lr 1e-4, 4 epochs' },
+    ],
+    metrics: [
+      { name: 'application_started', kind: 'binomial', role: 'primary', direction: 'increase' },
+      { name: 'compliance_flags', kind: 'mean', role: 'guardrail', direction: 'decrease' },
+    ],
+    method: 'frequentist',
+    minimumDetectableEffect: 0.15,
+    minSamplePerVariant: 500,
+    plan: {
+      units: 4000,
+      snapshots: 12,
+      days: 2,
+      eventsFor: (variant, rand) => [
+        { metric: 'application_started', value: rand() < (variant === 'treatment' ? 0.2 : 0.18) ? 1 : 0 },
+        { metric: 'compliance_flags', value: rand() < 0.02 ? 1 : 0 },
+      ],
+      keep: (variant, rand) => variant !== 'treatment' || rand() > 0.15,
+    },
+  },
+  {
+    name: 'EV charging helper: 0.9.0 vs 0.9.0-beta.1',
+    modelId: 'ev-charging-helper',
+    unitPrefix: 'ev',
+    variants: [
+      { key: 'control', version: '0.9.0-beta.1', weight: 0.5 },
+      { key: 'candidate', version: '0.9.0', weight: 0.5 },
+    ],
+    metrics: [{ name: 'resolved', kind: 'binomial', role: 'primary', direction: 'increase' }],
+    method: 'bayesian',
+    minimumDetectableEffect: 0.05,
+    minSamplePerVariant: 1000,
+  },
+];

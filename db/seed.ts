@@ -11,6 +11,7 @@ import { approveApproval, requestRollback } from '@/server/registry/approvals';
 import { createFamily } from '@/server/registry/families';
 import { archiveVersion, promoteVersion } from '@/server/registry/promotion';
 import { createVersion } from '@/server/registry/versions';
+import { seedAbTests } from './seed-ab';
 import { demoFamilies, demoUsers, type SeedFamily } from './seed-data';
 
 const seedMeta = (actor: Actor): RequestMeta => ({ actor, requestId: 'demo-seed' });
@@ -82,6 +83,7 @@ export async function seedDemo() {
     await seedFamily(family, actors);
     created.push(family.slug);
   }
+  created.push(...(await seedAbTests(seedMeta(actors['pm@neuroweaver.dev']))));
   return created;
 }
 

@@ -23,6 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       items: [
         { href: '/models', label: 'Models' },
         ...(hasAccess(actor.role, 'deployments:read') ? [{ href: '/deployments', label: 'Deployments' }] : []),
+        ...(hasAccess(actor.role, 'abTests:read') ? [{ href: '/ab-tests', label: 'A/B tests' }] : []),
         ...(hasAccess(actor.role, 'approvals:read') ? [{ href: '/approvals', label: 'Approvals' }] : []),
         ...(hasAccess(actor.role, 'audit:read') ? [{ href: '/audit', label: 'Audit' }] : []),
         ...(hasAccess(actor.role, 'cluster:read') ? [{ href: '/cluster', label: 'Cluster' }] : []),

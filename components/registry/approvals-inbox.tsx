@@ -29,7 +29,7 @@ const tabs: { status: ApprovalStatus; label: string }[] = [
 
 const LIMIT = 100;
 
-/** `/approvals`: pending rollback requests to decide, then the decided ones by outcome. */
+/** `/approvals`: pending rollback and production-promotion requests to decide, then the decided ones by outcome. */
 export function ApprovalsInbox() {
   const trpc = useTRPC();
   const [tab, setTab] = useState<ApprovalStatus>('pending');
@@ -149,7 +149,7 @@ function PendingItem({ approval: a }: { approval: Approval }) {
       <div className={styles.approvalHead}>
         <div className="cell-stack">
           <span id={titleId} className="strong">
-            Roll back <Link href={modelHref(a.model)}>{a.modelName}</Link> production
+            {a.kind === 'promotion' ? 'Promote' : 'Roll back'} <Link href={modelHref(a.model)}>{a.modelName}</Link> production
           </span>
           <span className="mono muted small">{a.model}</span>
         </div>
@@ -187,7 +187,7 @@ function PendingItem({ approval: a }: { approval: Approval }) {
           </div>
         </div>
       )}
-      {canDecide && mine && !error && <div className="small muted">You asked for this rollback: another admin has to approve it (you may still reject it).</div>}
+      {canDecide && mine && !error && <div className="small muted">You asked for this {a.kind === 'promotion' ? 'promotion' : 'rollback'}: another admin has to approve it (you may still reject it).</div>}
       {error && (
         <div className="form-error" role="alert">
           {errorMessage(error)}

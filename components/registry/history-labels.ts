@@ -25,6 +25,10 @@ export function describeEvent(e: HistoryEvent): { title: string; tone: EventTone
       return { title: `Rollback to this version requested${from ? ` (production is ${v(from)})` : ''}`, tone: 'requested' };
     case 'rollback_rejected':
       return { title: 'Rollback to this version rejected', tone: 'rejected' };
+    case 'promotion_requested':
+      return { title: `Promotion to production requested${from ? ` (production is ${v(from)})` : ''}`, tone: 'requested' };
+    case 'promotion_rejected':
+      return { title: 'Promotion to production rejected', tone: 'rejected' };
     case 'archived':
       return { title: 'Archived', tone: 'archived' };
     case 'deployed':
@@ -38,7 +42,7 @@ export function describeEvent(e: HistoryEvent): { title: string; tone: EventTone
 export function eventPeople(e: HistoryEvent): string | null {
   const d = e.details ?? {};
   const parts: string[] = [];
-  if (str(d.requestedBy) && e.kind !== 'rollback_requested') parts.push(`requested by ${d.requestedBy}`);
+  if (str(d.requestedBy) && e.kind !== 'rollback_requested' && e.kind !== 'promotion_requested') parts.push(`requested by ${d.requestedBy}`);
   if (str(d.approvedBy)) parts.push(`approved by ${d.approvedBy}`);
   if (str(d.decisionReason)) parts.push(`“${d.decisionReason}”`);
   return parts.length ? parts.join(' · ') : null;

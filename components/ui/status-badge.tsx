@@ -24,7 +24,7 @@ const tones: Record<string, BadgeTone> = {
   cancelled: 'neutral',
 };
 
-const labels: Record<string, string> = { rolled_back: 'rolled back', rollback_requested: 'rollback requested' };
+const labels: Record<string, string> = { rolled_back: 'rolled back', rollback_requested: 'rollback requested', promotion_requested: 'promotion requested' };
 
 export function StatusBadge({ status, title }: { status: KnownStatus | (string & {}); title?: string }) {
   return (

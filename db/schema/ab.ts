@@ -15,6 +15,9 @@ export const abCorrectionEnum = pgEnum('ab_correction', ['none', 'holm', 'bh']);
 export const abMetricKindEnum = pgEnum('ab_metric_kind', ['binomial', 'mean', 'ratio']);
 export const abMetricRoleEnum = pgEnum('ab_metric_role', ['primary', 'guardrail']);
 export const abMetricDirectionEnum = pgEnum('ab_metric_direction', ['increase', 'decrease']);
+/** What an accepted `ship` did: moved the production alias, or asked an admin to (registry approval). */
+export const abShipOutcomeEnum = pgEnum('ab_ship_outcome', ['promoted', 'approval_requested']);
+export type AbShipOutcome = (typeof abShipOutcomeEnum.enumValues)[number];
 
 export const abTests = pgTable(
   'ab_tests',
@@ -44,6 +47,15 @@ export const abTests = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp({ withTimezone: true }),
     stoppedAt: timestamp({ withTimezone: true }),
+    /** The accepted `ship` decision (at most one per test): which variant, and what the registry did. */
+    shippedVariant: text(),
+    shippedVersionId: uuid().references(() => modelVersions.id),
+    shipOutcome: abShipOutcomeEnum(),
+    /** The registry approval asked for when the shipper may not promote to production themselves. */
+    shipApprovalId: uuid(),
+    shippedById: text(),
+    shippedByLabel: text(),
+    shippedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('ab_tests_created_at_idx').on(t.createdAt), index('ab_tests_family_idx').on(t.familyId)],
 );

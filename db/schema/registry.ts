@@ -13,13 +13,15 @@ export const historyKindEnum = pgEnum('history_kind', [
   'rollback_requested',
   'rollback_rejected',
   'archived',
+  'promotion_requested',
+  'promotion_rejected',
 ]);
 export type HistoryKind = (typeof historyKindEnum.enumValues)[number];
 
 export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'rejected', 'expired']);
 export type ApprovalStatus = (typeof approvalStatusEnum.enumValues)[number];
 
-export const approvalKindEnum = pgEnum('approval_kind', ['rollback']);
+export const approvalKindEnum = pgEnum('approval_kind', ['rollback', 'promotion']);
 export type ApprovalKind = (typeof approvalKindEnum.enumValues)[number];
 
 export type MetricDirection = 'higher' | 'lower';
@@ -132,7 +134,7 @@ export const approvals = pgTable(
   },
   (t) => [
     index('approvals_status_created_idx').on(t.status, t.createdAt),
-    // One open rollback request per family: a second one would race the first for the alias.
+    // One open request of each kind per family: a second one would race the first for the alias.
     uniqueIndex('approvals_one_pending_per_family').on(t.familyId, t.kind).where(sql`${t.status} = 'pending'`),
   ],
 );

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { db } from '@/db/client';
-import { engineConfig, loadTest } from './definition';
+import { db, type DbOrTx } from '@/db/client';
+import { engineConfig, loadTest, type TestDefinition } from './definition';
 import { recordLiftSnapshot } from './lift-history';
 import { analyzeTest, type AbTestResults, type SufficientStats } from './stats';
 
@@ -16,14 +16,13 @@ type StatsRow = {
 };
 
 /**
- * The read-out of a test: exposure counts and aggregates in ONE statement (one snapshot, so n and the
- * sums always belong together), then the pure statistics engine. O(variants × metrics) rows, whatever
- * the number of events. While the test runs, a lift snapshot is kept at most once a minute.
+ * Exposure counts and aggregates in ONE statement (one snapshot, so n and the sums always belong
+ * together), then the pure statistics engine. O(variants × metrics) rows, whatever the number of events.
+ * Takes the caller's transaction so stopping and shipping analyse exactly what they lock.
  */
-export async function getResults(ref: string): Promise<AbTestResults> {
-  const def = await loadTest(db, ref);
+export async function analyzeDefinition(tx: DbOrTx, def: TestDefinition): Promise<AbTestResults> {
   const testId = def.test.id;
-  const { rows } = await db.execute<StatsRow>(sql`
+  const { rows } = await tx.execute<StatsRow>(sql`
     select 'n' as kind, variant, null as metric, sum(n)::float8 as a, 0::float8 as b, 0::float8 as c, 0::float8 as d, 0::float8 as e
       from ab_exposure_counts where test_id = ${testId} group by variant
     union all
@@ -42,7 +41,16 @@ export async function getResults(ref: string): Promise<AbTestResults> {
         ? { n, sumX: Number(r.a), sumX2: Number(r.b), sumY: Number(r.c), sumY2: Number(r.d), sumXY: Number(r.e) }
         : { n, sum: Number(r.a), sumSquares: Number(r.b) };
   }
-  const results = analyzeTest({ testId, status: def.test.status, config: engineConfig(def), exposures, stats });
-  if (def.test.status === 'running') await recordLiftSnapshot(testId, results);
+  return analyzeTest({ testId, status: def.test.status, config: engineConfig(def), exposures, stats });
+}
+
+/**
+ * The read-out of a test. While the test runs, a lift snapshot is kept at most once a minute; stopping
+ * records the final one (stop-test.ts).
+ */
+export async function getResults(ref: string): Promise<AbTestResults> {
+  const def = await loadTest(db, ref);
+  const results = await analyzeDefinition(db, def);
+  if (def.test.status === 'running') await recordLiftSnapshot(def.test.id, results);
   return results;
 }

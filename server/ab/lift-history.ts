@@ -1,5 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import { db } from '@/db/client';
+import { db, type DbOrTx } from '@/db/client';
 import { abLiftSnapshots } from '@/db/schema/ab';
 import { loadTest } from './definition';
 import type { AbTestResults } from './stats';
@@ -18,11 +18,9 @@ export async function recordLiftSnapshot(testId: string, results: AbTestResults)
   const now = Date.now();
   if (now - (lastWritten.get(testId) ?? 0) < INTERVAL_MS) return;
   lastWritten.set(testId, now);
-  const rows = results.metrics.flatMap((m) =>
-    m.comparisons.map((c) => ({ metric: m.name, variant: c.variant, effect: c.relative.effect, lo: c.relative.ciLower, hi: c.relative.ciUpper, n: m.variants.find((v) => v.key === c.variant)?.n ?? 0 })),
-  );
+  const rows = snapshotRows(results);
   if (!rows.length) return;
-  const col = <K extends keyof (typeof rows)[number]>(k: K) => sql.param(rows.map((r) => r[k]));
+  const col = columns(rows);
   await db.transaction(async (tx) => {
     const [lock] = (await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(${SNAPSHOT_LOCK_CLASS}, hashtext(${testId})) as ok`)).rows;
     if (!lock.ok) return;
@@ -32,6 +30,43 @@ export async function recordLiftSnapshot(testId: string, results: AbTestResults)
       from unnest(${col('metric')}::text[], ${col('variant')}::text[], ${col('effect')}::float8[], ${col('lo')}::float8[], ${col('hi')}::float8[], ${col('n')}::int[]) as x(m, v, e, lo, hi, n)
       where not exists (select 1 from ab_lift_snapshots where test_id = ${testId} and at > now() - interval '1 minute')`);
   });
+}
+
+/**
+ * The last point of the series, written by stopping a test inside its transaction (after the row lock,
+ * so no batch can still land): unconditional, whatever the once-a-minute throttle says, so the chart
+ * ends on the numbers the decision was taken on.
+ */
+export async function recordFinalLiftSnapshot(tx: DbOrTx, testId: string, results: AbTestResults, at?: Date): Promise<void> {
+  const rows = snapshotRows(results);
+  if (!rows.length) return;
+  const col = columns(rows);
+  if (at) {
+    // A point at a given time: demo data replaying a test's history (db/seed-ab.ts).
+    await tx.execute(sql`
+      insert into ab_lift_snapshots (test_id, metric, variant, at, relative_effect, ci_lower, ci_upper, n)
+      select ${testId}, m, v, ${at.toISOString()}::timestamptz, e, lo, hi, n
+      from unnest(${col('metric')}::text[], ${col('variant')}::text[], ${col('effect')}::float8[], ${col('lo')}::float8[], ${col('hi')}::float8[], ${col('n')}::int[]) as x(m, v, e, lo, hi, n)`);
+    return;
+  }
+  // One clock_timestamp() for all rows (an InitPlan), not now(): the transaction may have begun before
+  // the last periodic snapshot was committed, and the final point must come after it.
+  await tx.execute(sql`
+    insert into ab_lift_snapshots (test_id, metric, variant, at, relative_effect, ci_lower, ci_upper, n)
+    select ${testId}, m, v, (select clock_timestamp()), e, lo, hi, n
+    from unnest(${col('metric')}::text[], ${col('variant')}::text[], ${col('effect')}::float8[], ${col('lo')}::float8[], ${col('hi')}::float8[], ${col('n')}::int[]) as x(m, v, e, lo, hi, n)`);
+}
+
+type SnapshotRow = { metric: string; variant: string; effect: number | null; lo: number | null; hi: number | null; n: number };
+
+function snapshotRows(results: AbTestResults): SnapshotRow[] {
+  return results.metrics.flatMap((m) =>
+    m.comparisons.map((c) => ({ metric: m.name, variant: c.variant, effect: c.relative.effect, lo: c.relative.ciLower, hi: c.relative.ciUpper, n: m.variants.find((v) => v.key === c.variant)?.n ?? 0 })),
+  );
+}
+
+function columns(rows: SnapshotRow[]) {
+  return <K extends keyof SnapshotRow>(k: K) => sql.param(rows.map((r) => r[k]));
 }
 
 /** The latest `limit` points of a test's lift-over-time series, oldest first. */

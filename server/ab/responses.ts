@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { abCorrectionEnum, abMethodEnum, abMetricDirectionEnum, abMetricKindEnum, abMetricRoleEnum, abTestStatusEnum } from '@/db/schema/ab';
+import { abCorrectionEnum, abMethodEnum, abShipOutcomeEnum, abMetricDirectionEnum, abMetricKindEnum, abMetricRoleEnum, abTestStatusEnum } from '@/db/schema/ab';
 
 /** Response shapes for the OpenAPI document; they mirror views.ts and the engine's AbTestResults. */
 const isoDate = z.iso.datetime({ offset: true });
@@ -28,6 +28,17 @@ export const testResponse = z
     updatedAt: isoDate,
     startedAt: isoDate.nullable(),
     stoppedAt: isoDate.nullable(),
+    decision: z
+      .object({
+        variant: z.string(),
+        version: z.string().nullable(),
+        outcome: z.enum(abShipOutcomeEnum.enumValues).describe('promoted: the production alias moved; approval_requested: an admin must approve (approvalId)'),
+        approvalId: z.uuid().nullable(),
+        by: z.string(),
+        at: isoDate,
+      })
+      .nullable()
+      .describe('The accepted ship decision, once taken'),
   })
   .meta({ id: 'AbTest' });
 

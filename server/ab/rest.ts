@@ -9,7 +9,8 @@ import { getTest } from './get-test';
 import { ingestEvents } from './ingest-events';
 import { listTests } from './list-tests';
 import { assignResponse, ingestResponse, resultsResponse, testPageResponse, testResponse } from './responses';
-import { assignQuerySchema, createTestSchema, ingestSchema, listTestsSchema, stopTestSchema, testRef } from './schemas';
+import { assignQuerySchema, createTestSchema, ingestSchema, listTestsSchema, shipTestSchema, stopTestSchema, testRef } from './schemas';
+import { shipTest } from './ship-test';
 import { startTest } from './start-test';
 import { stopTest } from './stop-test';
 
@@ -41,6 +42,12 @@ export const abRoutes: RestRoute[] = [
     method: 'POST', path: '/ab-tests/{test_id}/stop', tag, scope: 'abTests:manage', summary: 'Stop a running test: no more exposures or events',
     params: testParams, body: stopTestSchema, response: testResponse,
     handler: ({ params, body, meta }) => stopTest(meta, params.test_id, body.reason),
+  }),
+  defineRoute({
+    method: 'POST', path: '/ab-tests/{test_id}/ship', tag, scope: 'abTests:manage',
+    summary: 'Accept a ship recommendation: promote the winning version to production (admins) or request the promotion approval; 409 unless the recommendation is ship',
+    params: testParams, body: shipTestSchema, response: testResponse,
+    handler: ({ params, body, meta }) => shipTest(meta, params.test_id, body.reason),
   }),
   defineRoute({
     method: 'GET', path: '/ab-tests/{test_id}/results', tag, scope: 'abTests:read', summary: 'Statistics, SRM check, sample size and recommendation',

@@ -98,3 +98,7 @@ export type IngestInput = z.infer<typeof ingestSchema>;
 export const liftHistorySchema = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) });
 
 export const stopTestSchema = z.object({ reason: z.string().trim().max(1000, 'must be at most 1000 characters').optional() });
+
+export const shipTestSchema = z.object({
+  reason: z.string().trim().max(1000, 'must be at most 1000 characters').optional().describe('Why the variant ships; defaults to the recommendation’s reason'),
+});

@@ -16,6 +16,18 @@ export function testView(def: TestDefinition) {
     updatedAt: test.updatedAt,
     startedAt: test.startedAt,
     stoppedAt: test.stoppedAt,
+    /** The accepted `ship`, once taken: the production alias moved, or an admin was asked to move it. */
+    decision:
+      test.shippedVariant && test.shipOutcome && test.shippedAt
+        ? {
+            variant: test.shippedVariant,
+            version: def.variants.find((v) => v.key === test.shippedVariant)?.version ?? null,
+            outcome: test.shipOutcome,
+            approvalId: test.shipApprovalId,
+            by: test.shippedByLabel ?? '',
+            at: test.shippedAt,
+          }
+        : null,
   };
 }
 

@@ -13,6 +13,7 @@ export const scopes = [
   'registry:write',
   'registry:promote-production',
   'registry:rollback-request',
+  'registry:promotion-request',
   'approvals:read',
   'approvals:decide',
   'audit:read',
@@ -33,12 +34,14 @@ export type Scope = (typeof scopes)[number];
 const readOnly: Scope[] = ['registry:read', 'system:read', 'abTests:read', 'cluster:read', 'deployments:read'];
 /** Create, start and stop A/B tests; assign units and send events (everyone but viewers). */
 const abTesting: Scope[] = ['abTests:manage', 'abTests:ingest'];
+/** Ask an admin to promote a version to production (an A/B test's accepted `ship`). */
+const promotionRequest: Scope[] = ['registry:promotion-request'];
 
 export const roleScopes: Record<Role, readonly Scope[]> = {
   admin: scopes,
   // Staging deployments; production needs deployments:production (admins), like production promotion.
-  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting, 'deployments:write'],
-  product_manager: [...readOnly, 'approvals:read', ...abTesting],
+  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting, ...promotionRequest, 'deployments:write'],
+  product_manager: [...readOnly, 'approvals:read', ...abTesting, ...promotionRequest],
   viewer: readOnly,
 };
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import semver from 'semver';
-import { db, type DbOrTx } from '@/db/client';
+import { db, type DbOrTx, type Tx } from '@/db/client';
 import { approvals, type ApprovalStatus, modelFamilies, modelVersions } from '@/db/schema/registry';
 import { recordAudit } from '@/server/audit/service';
 import { assertAccess } from '@/server/auth/access';
@@ -86,6 +86,40 @@ export async function requestRollback(meta: RequestMeta, familyRef: string, inpu
   }
 }
 
+/**
+ * Asks for `toVersion` to become the production version, inside the caller's transaction (an A/B test's
+ * accepted `ship` records its decision in the same one); an admin other than the requester approves.
+ */
+export async function requestPromotionInTx(tx: Tx, meta: RequestMeta, familyRef: string, input: { toVersion: string; reason: string }) {
+  assertAccess(meta.actor, 'registry:promotion-request');
+  const family = await resolveFamily(tx, familyRef, { lock: true });
+  const target = await resolveVersion(tx, family, input.toVersion, 'toVersion');
+  if (target.status === 'production') throw new ConflictError(`Version ${target.version} is already the production version of "${family.slug}"`, 'toVersion');
+  if (target.status === 'archived') throw new ValidationError(`Version ${target.version} is archived and cannot be promoted`, 'toVersion');
+  const [pending] = await tx
+    .select({ id: approvals.id })
+    .from(approvals)
+    .where(and(eq(approvals.familyId, family.id), eq(approvals.kind, 'promotion'), eq(approvals.status, 'pending')))
+    .limit(1);
+  if (pending) throw new ConflictError(`A production promotion request for "${family.slug}" is already pending (approval ${pending.id}); an admin must decide it first`, 'toVersion');
+  const [current] = await tx.select().from(modelVersions).where(and(eq(modelVersions.familyId, family.id), eq(modelVersions.status, 'production'))).limit(1);
+  const [row] = await tx
+    .insert(approvals)
+    .values({
+      kind: 'promotion',
+      familyId: family.id,
+      fromVersionId: current?.id ?? null,
+      toVersionId: target.id,
+      reason: input.reason,
+      requestedById: meta.actor.id ?? meta.actor.label,
+      requestedByLabel: meta.actor.label,
+    })
+    .returning({ id: approvals.id });
+  await recordHistory(tx, meta, { familyId: family.id, kind: 'promotion_requested', versionId: target.id, previousVersionId: current?.id ?? null, stage: 'production', reason: input.reason, details: { approvalId: row.id, from: current?.version ?? null, to: target.version } });
+  await recordAudit(tx, meta, { action: 'registry.promotion.request', targetType: 'approval', targetId: row.id, targetLabel: `${family.slug} ${current?.version ?? '—'} → ${target.version}`, summary: { reason: input.reason } });
+  return approvalView(tx, row.id);
+}
+
 export function listApprovals(input: { status?: ApprovalStatus; limit: number }) {
   return selectApprovals(db)
     .where(input.status ? eq(approvals.status, input.status) : undefined)
@@ -112,7 +146,7 @@ export async function approveApproval(meta: RequestMeta, id: string, decisionRea
   const decided = await db.transaction(async (tx) => {
     const approval = await lockPending(tx, id);
     if (approval.requestedById === (meta.actor.id ?? meta.actor.label)) {
-      throw new ForbiddenError('You requested this rollback; another admin must approve it', 'id');
+      throw new ForbiddenError(`You requested this ${approval.kind}; another admin must approve it`, 'id');
     }
     const [familyRow] = await tx.select({ slug: modelFamilies.slug }).from(modelFamilies).where(eq(modelFamilies.id, approval.familyId));
     const family = await resolveFamily(tx, familyRow.slug, { lock: true });
@@ -120,7 +154,7 @@ export async function approveApproval(meta: RequestMeta, id: string, decisionRea
     if (target.status === 'archived') throw new ConflictError(`Version ${target.version} was archived after the request; reject it instead`, 'id');
     if (target.status === 'production') throw new ConflictError(`Version ${target.version} is already in production`, 'id');
     const previous = await moveAlias(tx, meta, family, target, 'production', {
-      kind: 'rolled_back',
+      kind: approval.kind === 'promotion' ? 'promoted' : 'rolled_back',
       reason: approval.reason,
       details: { approvalId: approval.id, requestedBy: approval.requestedByLabel, approvedBy: meta.actor.label, decisionReason: decisionReason ?? null },
     });
@@ -129,7 +163,7 @@ export async function approveApproval(meta: RequestMeta, id: string, decisionRea
       .set({ status: 'approved', decidedById: meta.actor.id ?? meta.actor.label, decidedByLabel: meta.actor.label, decisionReason: decisionReason ?? null, decidedAt: new Date() })
       .where(eq(approvals.id, id));
     await recordAudit(tx, meta, {
-      action: 'registry.rollback.approve',
+      action: `registry.${approval.kind}.approve`,
       targetType: 'approval',
       targetId: id,
       targetLabel: `${family.slug} ${previous?.version ?? '—'} → ${target.version}`,
@@ -137,7 +171,7 @@ export async function approveApproval(meta: RequestMeta, id: string, decisionRea
     });
     return approvalView(tx, id);
   });
-  await announceAliasMove({ familyId: decided.familyId, stage: 'production', version: decided.toVersion, reason: `approved rollback: ${decided.reason}` });
+  await announceAliasMove({ familyId: decided.familyId, stage: 'production', version: decided.toVersion, reason: `approved ${decided.kind}: ${decided.reason}` });
   return decided;
 }
 
@@ -149,8 +183,8 @@ export async function rejectApproval(meta: RequestMeta, id: string, decisionReas
       .update(approvals)
       .set({ status: 'rejected', decidedById: meta.actor.id ?? meta.actor.label, decidedByLabel: meta.actor.label, decisionReason: decisionReason ?? null, decidedAt: new Date() })
       .where(eq(approvals.id, id));
-    await recordHistory(tx, meta, { familyId: approval.familyId, kind: 'rollback_rejected', versionId: approval.toVersionId, previousVersionId: approval.fromVersionId, stage: 'production', reason: decisionReason ?? null, details: { approvalId: id, requestedBy: approval.requestedByLabel } });
-    await recordAudit(tx, meta, { action: 'registry.rollback.reject', targetType: 'approval', targetId: id, summary: { requestedBy: approval.requestedByLabel, decisionReason: decisionReason ?? null } });
+    await recordHistory(tx, meta, { familyId: approval.familyId, kind: approval.kind === 'promotion' ? 'promotion_rejected' : 'rollback_rejected', versionId: approval.toVersionId, previousVersionId: approval.fromVersionId, stage: 'production', reason: decisionReason ?? null, details: { approvalId: id, requestedBy: approval.requestedByLabel } });
+    await recordAudit(tx, meta, { action: `registry.${approval.kind}.reject`, targetType: 'approval', targetId: id, summary: { requestedBy: approval.requestedByLabel, decisionReason: decisionReason ?? null } });
     return approvalView(tx, id);
   });
 }
