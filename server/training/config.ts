@@ -111,7 +111,7 @@ export const qloraSchema = z.object({
   epochs: int('Epochs', 1, 20).default(3),
   batchSize: int('Batch size', 1, 128).default(4),
   gradAccumulation: int('Gradient accumulation', 1, 256).default(4),
-  maxSeqLength: int('Max sequence length', 128, 32768).default(1024),
+  maxSeqLength: int('Max sequence length', 128, 32768).default(2048),
   gradientCheckpointing: z.boolean({ error: 'Gradient checkpointing must be true or false' }).default(true),
 });
 
