@@ -2,3 +2,6 @@ export * from './auth';
 export * from './audit';
 export * from './registry';
 export * from './ab';
+export * from './training';
+export * from './training-datasets';
+export * from './training-feedback';

@@ -4,6 +4,7 @@ import { authRouter } from '@/server/auth/router';
 import { clusterRouter } from '@/server/cluster/router';
 import { registryRouter } from '@/server/registry/router';
 import { systemRouter } from '@/server/system/router';
+import { trainingRouter } from '@/server/training/router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   cluster: clusterRouter,
   registry: registryRouter,
   system: systemRouter,
+  training: trainingRouter,
 });
 
 export type AppRouter = typeof appRouter;

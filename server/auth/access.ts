@@ -24,16 +24,18 @@ export const scopes = [
   'abTests:ingest',
   'cluster:read',
   'cluster:manage',
+  'training:read',
+  'training:manage',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
-const readOnly: Scope[] = ['registry:read', 'system:read', 'abTests:read', 'cluster:read'];
+const readOnly: Scope[] = ['registry:read', 'system:read', 'abTests:read', 'cluster:read', 'training:read'];
 /** Create, start and stop A/B tests; assign units and send events (everyone but viewers). */
 const abTesting: Scope[] = ['abTests:manage', 'abTests:ingest'];
 
 export const roleScopes: Record<Role, readonly Scope[]> = {
   admin: scopes,
-  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting],
+  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting, 'training:manage'],
   product_manager: [...readOnly, 'approvals:read', ...abTesting],
   viewer: readOnly,
 };

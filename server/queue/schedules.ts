@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { getQueue } from './factory';
 import { type JobInput, type JobName, payloadSchema, type QueueName } from './queues';
 
@@ -29,7 +30,7 @@ export async function applySchedules(queueNames: readonly QueueName[]): Promise<
     const queue = getQueue(name);
     const wanted = schedules.filter((s) => s.queue === name);
     for (const s of wanted) {
-      const data = payloadSchema(s.queue, s.job).parse(s.payload);
+      const data = (payloadSchema as (q: QueueName, j: string) => z.ZodType)(s.queue, s.job).parse(s.payload);
       await queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.job, data });
     }
     const existing = await queue.getJobSchedulers();
