@@ -22,6 +22,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     {
       items: [
         { href: '/models', label: 'Models' },
+        ...(hasAccess(actor.role, 'training:read') ? [{ href: '/training', label: 'Training' }] : []),
         ...(hasAccess(actor.role, 'approvals:read') ? [{ href: '/approvals', label: 'Approvals' }] : []),
         ...(hasAccess(actor.role, 'audit:read') ? [{ href: '/audit', label: 'Audit' }] : []),
         ...(hasAccess(actor.role, 'cluster:read') ? [{ href: '/cluster', label: 'Cluster' }] : []),

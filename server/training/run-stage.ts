@@ -3,7 +3,6 @@ import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
 import { runPrepareStage } from './dataset';
 import { applyStageJob, enqueueStage } from './dispatch';
-import { runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { stageKind, type StageName } from './stages';
 import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
@@ -33,8 +32,10 @@ async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: S
   switch (stage) {
     case 'prepare':
       return (await runPrepareStage({ pipelineId: pipeline.id, config, log: write })) as unknown as Record<string, unknown>;
-    case 'feedback':
+    case 'feedback': {
+      const { runFeedbackStage } = await import('./judge');
       return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples: undefined, log: write })) as unknown as Record<string, unknown>;
+    }
     case 'register':
       return withRegisterSlot(() => runRegisterStage(meta, pipeline, write));
     default:

@@ -1,0 +1,114 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/db/client';
+import { auditEvents } from '@/db/schema/audit';
+import { modelVersions } from '@/db/schema/registry';
+import { Kinds, LABELS } from '@/server/cluster';
+import { waitFor } from '@/server/cluster/sim/testing/wait-for';
+import { createFamily } from '@/server/registry/families';
+import { createVersion } from '@/server/registry/versions';
+import { systemMeta, uniqueSlug } from '@/test/fixtures';
+import { issueJobToken } from './job-token';
+import { closeAll, pipelineConfig, startTrainingHarness } from './testing/harness';
+
+let h: Awaited<ReturnType<typeof startTrainingHarness>>;
+
+beforeAll(async () => {
+  h = await startTrainingHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+  await closeAll();
+});
+
+async function statusOf(id: string) {
+  const res = await h.api('GET', `/training/${id}/status`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function untilFinished(id: string, timeoutMs = 60_000) {
+  return waitFor(`pipeline ${id} to finish`, async () => {
+    const s = await statusOf(id);
+    return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : null;
+  }, timeoutMs, 100);
+}
+
+async function jobsOf(id: string) {
+  const { items } = await h.env.cluster.client.list(Kinds.Job, { labelSelector: `${LABELS.pipeline}=${id}` });
+  return items.map((j) => j.metadata!.name!);
+}
+
+async function existingFamily() {
+  const slug = uniqueSlug('svc');
+  await createFamily(systemMeta, { slug, displayName: 'Service assistant', baseModel: 'meta-llama/Llama-3.2-3B-Instruct', specialization: 'automotive_service' });
+  await createVersion(systemMeta, slug, { version: '1.0.0' });
+  return slug;
+}
+
+describe('training pipeline on the simulator', () => {
+  it('runs prepare → SFT → RLAIF → evaluate → register through REST and registers one version', async () => {
+    const slug = await existingFamily();
+    const started = await h.api('POST', '/training/start', pipelineConfig(h.dataset(), { mode: 'existing', ref: slug }));
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = started.body.jobId;
+    const done = await untilFinished(id);
+    expect(done.status, JSON.stringify(done.stages.filter((s: { error: string | null }) => s.error))).toBe('succeeded');
+    expect(done.progress).toBe(1);
+    expect(done.stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
+      'prepare:succeeded', 'sft:succeeded', 'generate:succeeded', 'feedback:succeeded', 'reward_model:succeeded', 'ppo:succeeded', 'evaluate:succeeded', 'register:succeeded',
+    ]);
+    expect(done.result).toMatchObject({ family: slug, version: '1.1.0' });
+    expect(done.fallbackReason).toBeNull();
+
+    // One version, bumped from the family's latest, with lineage, artifact and metrics.
+    const versions = await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id));
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({ version: '1.1.0', lineage: expect.objectContaining({ pipelineId: id }), artifactUri: expect.stringMatching(/ppo/) });
+    expect(versions[0].artifactSha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(Object.keys(versions[0].metrics)).toEqual(expect.arrayContaining(['eval_loss', 'reward', 'kl', 'train_loss']));
+
+    // Metric time series from the trainers: loss for SFT, reward and KL for PPO.
+    const metrics = await h.api('GET', `/training/${id}/metrics`);
+    const names = new Set(metrics.body.points.map((p: { stage: string; name: string }) => `${p.stage}/${p.name}`));
+    expect([...names]).toEqual(expect.arrayContaining(['sft/loss', 'ppo/reward', 'ppo/kl', 'evaluate/eval_loss']));
+
+    // Exactly one Job per GPU stage attempt.
+    expect((await jobsOf(id)).sort()).toHaveLength(5);
+
+    const audit = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'training.start'), eq(auditEvents.targetId, id)));
+    expect(audit).toHaveLength(1);
+    const listed = await h.api('GET', '/training?status=succeeded&limit=100');
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toContain(id);
+  }, 90_000);
+
+  it('refuses trainer events with a wrong token (401) and with the token of a finished job (403)', async () => {
+    const slug = await existingFamily();
+    const started = await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }));
+    const id = started.body.jobId;
+    const finished = await untilFinished(id);
+    expect(finished.status, JSON.stringify(finished.stages)).toBe('succeeded');
+    expect(finished.stages.map((s: { stage: string }) => s.stage)).toEqual(['prepare', 'sft', 'evaluate', 'register']);
+    const event = { type: 'progress', progress: 0.5, step: 1 };
+    expect((await h.apiAs()('POST', '/trainer/events', event)).status).toBe(401);
+    expect((await h.apiAs('nwt_bm90LWEtdG9rZW4.AAAA')('POST', '/trainer/events', event)).status).toBe(401);
+    const forged = issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }).slice(0, -4) + 'AAAA';
+    expect((await h.apiAs(forged)('POST', '/trainer/events', event)).status).toBe(401);
+    // A genuine token whose job finished: expired.
+    const expired = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }))('POST', '/trainer/events', event);
+    expect(expired.status).toBe(403);
+    // Malformed events are refused without touching anything.
+    const bad = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }))('POST', '/trainer/events', { type: 'metric', name: 'loss', value: 'NaN', step: 1 });
+    expect(bad.status).toBe(422);
+  }, 60_000);
+
+  it('refuses an unknown family and hyper-parameters out of range with 422 naming the field', async () => {
+    const unknown = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: 'no-such-family' }));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.field).toBe('family.ref');
+    const slug = await existingFamily();
+    const bad = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: slug }, { qlora: { rank: 100000 } }));
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.field).toBe('qlora.rank');
+  });
+});
