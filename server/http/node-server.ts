@@ -51,6 +51,7 @@ function toRestRequest(req: IncomingMessage): RestRequest {
       },
     },
     readBody: (limit) => readBody(req, limit),
+    readStream: () => req,
   };
 }
 
