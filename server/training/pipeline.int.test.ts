@@ -112,3 +112,79 @@ describe('training pipeline on the simulator', () => {
     expect(bad.body.error.field).toBe('qlora.rank');
   });
 });
+
+describe('cancel, retry and waiting for GPU', () => {
+  it('shows waiting for GPU with the queue position, cancels (Job deleted, finished stages kept), refuses a second cancel, and retries from the cancelled stage', async () => {
+    const slug = await existingFamily();
+    h.env.sim.settings.update({ gpusPerNode: 0 });
+    try {
+      const a = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      const waitingA = await waitFor('first pipeline to wait for a GPU', async () => {
+        const s = await statusOf(a);
+        return s.stages.find((x: { stage: string; waiting: string | null }) => x.stage === 'sft' && x.waiting)?.waiting;
+      }, 20_000, 100);
+      expect(waitingA).toBe('waiting for GPU (1st in queue)');
+      const b = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      await waitFor('second pipeline to queue behind the first', async () => (await statusOf(b)).stages.find((x: { stage: string }) => x.stage === 'sft').waiting === 'waiting for GPU (2nd in queue)', 20_000, 100);
+
+      const before = await statusOf(a);
+      const jobName = before.stages.find((x: { stage: string }) => x.stage === 'sft').jobName;
+      expect(await h.env.cluster.client.find(Kinds.Job, jobName)).not.toBeNull();
+      const cancelled = await h.api('POST', `/training/${a}/cancel`, { reason: 'test' });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('cancelled');
+      const stages = Object.fromEntries(cancelled.body.stages.map((s: { stage: string }) => [s.stage, s]));
+      expect(stages.prepare).toMatchObject({ status: 'succeeded', result: expect.objectContaining({ datasetSha256: expect.stringMatching(/^[a-f0-9]{64}$/) }) });
+      expect(stages.sft.status).toBe('cancelled');
+      expect(stages.evaluate.status).toBe('pending');
+      expect(await h.env.cluster.client.find(Kinds.Job, jobName)).toBeNull();
+      const again = await h.api('POST', `/training/${a}/cancel`, {});
+      expect(again.status).toBe(409);
+      const audit = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'training.cancel'), eq(auditEvents.targetId, a)));
+      expect(audit).toHaveLength(1);
+      // The other pipeline moves up the queue.
+      await waitFor('second pipeline to move up', async () => (await statusOf(b)).stages.find((x: { stage: string }) => x.stage === 'sft').waiting === 'waiting for GPU (1st in queue)', 20_000, 100);
+
+      h.env.sim.settings.update({ gpusPerNode: 2 });
+      const retried = await h.api('POST', `/training/${a}/retry`);
+      expect(retried.status).toBe(200);
+      const [doneA, doneB] = await Promise.all([untilFinished(a), untilFinished(b)]);
+      expect(doneB.status).toBe('succeeded');
+      expect(doneA.status).toBe('succeeded');
+      const finalStages = Object.fromEntries(doneA.stages.map((s: { stage: string }) => [s.stage, s]));
+      expect(finalStages.prepare.attempt).toBe(1);
+      expect(finalStages.sft.attempt).toBe(2);
+      // The cancelled attempt's Job is gone; only attempt 2 ran to the end.
+      expect((await jobsOf(a)).filter((n) => n.startsWith('sft-'))).toEqual([expect.stringMatching(/-a2$/)]);
+      expect((await h.api('POST', `/training/${a}/cancel`, {})).status).toBe(409);
+    } finally {
+      h.env.sim.settings.update({ gpusPerNode: 2 });
+    }
+  }, 90_000);
+
+  it('fails a stage with the cause in plain words and retries the run from that stage', async () => {
+    const slug = await existingFamily();
+    process.env.NEUROWEAVER_SIM_FAIL_STAGES = 'sft';
+    let id: string;
+    try {
+      id = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      const failed = await untilFinished(id);
+      expect(failed.status).toBe('failed');
+      const sft = failed.stages.find((s: { stage: string }) => s.stage === 'sft');
+      expect(sft).toMatchObject({ status: 'failed', errorCode: 'exit_code' });
+      expect(sft.error).toMatch(/exited with code 1/);
+      expect(failed.error).toMatch(/^sft: /);
+    } finally {
+      delete process.env.NEUROWEAVER_SIM_FAIL_STAGES;
+    }
+    const retried = await h.api('POST', `/training/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.stages.find((s: { stage: string }) => s.stage === 'sft')).toMatchObject({ status: 'queued', attempt: 2 });
+    const done = await untilFinished(id);
+    expect(done.status).toBe('succeeded');
+    expect(done.stages.find((s: { stage: string }) => s.stage === 'prepare').attempt).toBe(1);
+    expect((await jobsOf(id)).filter((n) => n.startsWith('sft-')).sort()).toEqual([expect.stringMatching(/-a1$/), expect.stringMatching(/-a2$/)]);
+    expect((await h.api('POST', `/training/${id}/retry`)).status).toBe(409);
+    expect(await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id))).toHaveLength(1);
+  }, 90_000);
+});
