@@ -205,6 +205,9 @@ export const pipelineConfigSchema = z
     bump: z.enum(bumpLevels, { error: `Bump level must be one of ${bumpLevels.join(', ')}` }).default('minor'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.rlaif.enabled && cfg.rlaif.judge.mode === 'pairwise' && cfg.rlaif.judge.samplesPerPrompt < 2) {
+      ctx.addIssue({ code: 'custom', path: ['rlaif', 'judge', 'samplesPerPrompt'], message: 'Pairwise judging needs at least 2 samples per prompt (it compares two responses)' });
+    }
     const info = BASE_MODELS[cfg.baseModel];
     if (info && cfg.qlora.maxSeqLength > info.maxContext) {
       ctx.addIssue({
