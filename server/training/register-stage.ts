@@ -96,12 +96,26 @@ export async function runRegisterStage(meta: RequestMeta, pipeline: PipelineRow,
       notes: pipeline.fallbackReason ? `Registered from the SFT model: ${pipeline.fallbackReason}` : `Trained by pipeline ${pipeline.id}`,
     };
     let view;
-    try {
-      view = await bumpFamilyVersion(meta, family, { level: cfg.bump, ...overrides });
-    } catch (error) {
-      // A family without versions: its first version is the bump from 0.0.0.
-      if (!(error instanceof Error) || !/has no versions/.test(error.message)) throw error;
-      view = await createVersion(meta, family, { version: bumpVersion('0.0.0', cfg.bump, 'rc'), ...overrides });
+    for (let tries = 1; ; tries++) {
+      try {
+        view = await bumpFamilyVersion(meta, family, { level: cfg.bump, ...overrides });
+        break;
+      } catch (error) {
+        // Another run registered into the family at the same moment and took that number: bump again from the new latest.
+        if (error instanceof ConflictError && tries < 20) {
+          await new Promise((r) => setTimeout(r, Math.random() * 50 * tries));
+          continue;
+        }
+        // A family without versions: its first version is the bump from 0.0.0.
+        if (!(error instanceof Error) || !/has no versions/.test(error.message)) throw error;
+        try {
+          view = await createVersion(meta, family, { version: bumpVersion('0.0.0', cfg.bump, 'rc'), ...overrides });
+          break;
+        } catch (again) {
+          if (again instanceof ConflictError && tries < 20) continue;
+          throw again;
+        }
+      }
     }
     await log(`[neuroweaver] registered ${family}@${view.version}${pipeline.fallbackReason ? ' (RLAIF fallback: SFT model)' : ''}`);
     return { versionId: view.id, version: view.version, family, modelStage };

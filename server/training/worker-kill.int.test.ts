@@ -55,8 +55,9 @@ afterAll(async () => {
 });
 
 async function startWorker(): Promise<ChildProcess> {
-  // NODE_ENV=test would silence the info line this waits for.
-  const child = spawn('node_modules/.bin/tsx', ['workers/index.ts'], { env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process (node with tsx's loader, not the tsx wrapper, whose child would survive a SIGKILL of the
+  // wrapper). NODE_ENV=test would silence the info line this waits for.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let ready = false;
   child.stdout!.on('data', (d: Buffer) => {
