@@ -5,6 +5,7 @@ import { closeRedis } from '@/server/queue/redis';
 import { applySchedules } from '@/server/queue/schedules';
 import { appVersion } from '@/server/system/version';
 import { type HeartbeatHandle, startHeartbeat } from './heartbeat';
+import { closeSimulatedJudge } from '@/server/training/judge';
 import { TrainingWatcher } from '@/server/training/watcher';
 import { maintenanceProcessor } from './processors/maintenance';
 import { trainingProcessor } from './processors/training';
@@ -20,6 +21,7 @@ export async function startWorkers(): Promise<void> {
     await running.heartbeat?.stop();
     running.training?.stop();
     await closeWorkers();
+    await closeSimulatedJudge();
     await closeQueues();
     await closeDb();
     await closeRedis();

@@ -188,3 +188,29 @@ describe('cancel, retry and waiting for GPU', () => {
     expect(await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id))).toHaveLength(1);
   }, 90_000);
 });
+
+describe('RLAIF fallback', () => {
+  it('registers the SFT model, marked with why, when an RLAIF stage fails after its retries', async () => {
+    const slug = await existingFamily();
+    process.env.NEUROWEAVER_SIM_FAIL_STAGES = 'reward_model';
+    try {
+      const id = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(), { mode: 'existing', ref: slug }))).body.jobId;
+      const done = await untilFinished(id);
+      expect(done.status).toBe('succeeded');
+      expect(done.stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
+        'prepare:succeeded', 'sft:succeeded', 'generate:succeeded', 'feedback:succeeded', 'reward_model:failed', 'ppo:skipped', 'evaluate:succeeded', 'register:succeeded',
+      ]);
+      expect(done.fallbackReason).toMatch(/RLAIF did not complete: reward_model failed \(.*exited with code 1/);
+      const [version] = await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id));
+      expect(version.tags).toContain('rlaif-fallback');
+      expect(version.notes).toMatch(/Registered from the SFT model/);
+      expect(version.config).toMatchObject({ trainedStage: 'sft', rlaifFallback: done.fallbackReason });
+      expect(version.artifactUri).toMatch(/sft/);
+      // The reward-model Job was tried with its pod retries (backoffLimit 2), as one Job.
+      expect((await jobsOf(id)).filter((n) => n.startsWith('reward-model'))).toHaveLength(1);
+      expect(await jobsOf(id)).not.toContainEqual(expect.stringMatching(/^ppo-/));
+    } finally {
+      delete process.env.NEUROWEAVER_SIM_FAIL_STAGES;
+    }
+  }, 90_000);
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createTRPCRouter, scopedProcedure } from '@/server/api/trpc';
+import { trainingJudgeRouter } from './judge/router';
 import { cancelSchema, listPipelinesSchema, logsQuerySchema, metricsQuerySchema, pipelineId, startPipelineSchema } from './schemas';
 import { cancelPipeline, getPipelineLogs, getPipelineMetrics, getPipelineStatus, listPipelines, retryPipeline, startPipeline } from './service';
 
@@ -15,4 +16,6 @@ export const trainingRouter = createTRPCRouter({
   logs: scopedProcedure('training:read').input(byId.extend(logsQuerySchema.shape)).query(({ input }) => getPipelineLogs(input.id, input.limit)),
   cancel: scopedProcedure('training:manage').input(byId.extend(cancelSchema.shape)).mutation(({ ctx, input }) => cancelPipeline(ctx.meta, input.id, input.reason)),
   retry: scopedProcedure('training:manage').input(byId).mutation(({ ctx, input }) => retryPipeline(ctx.meta, input.id)),
+  /** Judge results of the feedback stage (server/training/judge). */
+  judge: trainingJudgeRouter,
 });

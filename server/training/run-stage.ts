@@ -3,6 +3,7 @@ import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
 import { runPrepareStage } from './dataset';
 import { applyStageJob, enqueueStage } from './dispatch';
+import { runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { stageKind, type StageName } from './stages';
 import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
@@ -33,7 +34,6 @@ async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: S
     case 'prepare':
       return (await runPrepareStage({ pipelineId: pipeline.id, config, log: write })) as unknown as Record<string, unknown>;
     case 'feedback': {
-      const { runFeedbackStage } = await import('./judge');
       return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples: undefined, log: write })) as unknown as Record<string, unknown>;
     }
     case 'register':
