@@ -136,6 +136,8 @@ export default async function globalSetup(config: FullConfig) {
     NEUROWEAVER_CLUSTER: 'sim',
     NEUROWEAVER_SIM_KUBECONFIG: path.join(os.tmpdir(), `nw-e2e-${suffix}`, 'kubeconfig.yaml'),
     NEUROWEAVER_SIM_STATE: '',
+    // Simulated training Jobs of 3 cluster seconds, so a whole pipeline finishes well within a test.
+    NEUROWEAVER_SIM_TRAINER_SECONDS: '3',
   };
   const runtimeEnv: Env = { ...env, NODE_ENV: 'production' };
 

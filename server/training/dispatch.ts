@@ -57,8 +57,8 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
   const names = trainingJobNames(ref);
   const namespace = identity.namespace;
   const token = issueJobToken({ pipelineId: pipeline.id, stage, attempt });
-  await client.apply(buildJobTokenSecret({ ...ref, namespace, token }));
   const simulated = identity.kind === 'simulated';
+  await client.apply(buildJobTokenSecret({ ...ref, namespace, token }));
   const job = buildTrainingJob(
     {
       ...ref,
@@ -67,7 +67,11 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
       args: ['--stage', stage],
       resources: { gpu: cfg.resources.gpuCount, cpu: cfg.resources.cpu, memory: cfg.resources.memory },
       callbackUrl: settings.callbackUrl,
-      stageConfig: await gpuStageConfig(pipeline, stage),
+      stageConfig: {
+        ...(await gpuStageConfig(pipeline, stage)),
+        // Read only by the simulated trainer (server/cluster/sim/trainer/trainer-config.ts).
+        ...(simulated && settings.simTrainerSeconds ? { simDurationSeconds: settings.simTrainerSeconds } : {}),
+      },
     },
     {
       ...settings.cluster,

@@ -12,6 +12,8 @@ import type { TrainingClusterConfig } from '@/server/cluster';
  *   NEUROWEAVER_ARTIFACTS_PVC          PVC receiving checkpoints (default neuroweaver-artifacts)
  *   NEUROWEAVER_SIM_FAIL_STAGES        simulated cluster only: comma-separated stages whose Jobs the simulated
  *                                      trainer fails (fault injection for demos and tests)
+ *   NEUROWEAVER_SIM_TRAINER_SECONDS    simulated cluster only: cluster-time length of each simulated training
+ *                                      Job (`simDurationSeconds` in NW_CONFIG; default: the simulator's own)
  */
 
 const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -24,6 +26,7 @@ const schema = z.object({
   NEUROWEAVER_DATASETS_PVC: z.preprocess(emptyAsUnset, z.string().default('neuroweaver-datasets')),
   NEUROWEAVER_ARTIFACTS_PVC: z.preprocess(emptyAsUnset, z.string().default('neuroweaver-artifacts')),
   NEUROWEAVER_SIM_FAIL_STAGES: z.preprocess(emptyAsUnset, z.string().default('')),
+  NEUROWEAVER_SIM_TRAINER_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).positive('must be greater than 0').optional()),
 });
 
 export interface TrainingSettings {
@@ -31,6 +34,7 @@ export interface TrainingSettings {
   callbackUrl: string;
   cluster: TrainingClusterConfig;
   simFailStages: Set<string>;
+  simTrainerSeconds: number | undefined;
 }
 
 /** Read on every call (tests change the environment between cases); cheap. */
@@ -49,6 +53,7 @@ export function trainingSettings(env: Record<string, string | undefined> = proce
       datasets: { claimName: e.NEUROWEAVER_DATASETS_PVC },
       artifacts: { claimName: e.NEUROWEAVER_ARTIFACTS_PVC },
     },
+    simTrainerSeconds: e.NEUROWEAVER_SIM_TRAINER_SECONDS,
     simFailStages: new Set(e.NEUROWEAVER_SIM_FAIL_STAGES.split(',').map((s) => s.trim()).filter(Boolean)),
   };
 }
