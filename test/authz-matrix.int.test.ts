@@ -74,9 +74,10 @@ describe('tRPC role × procedure matrix', () => {
     if (!scope) continue;
     it(`${path} (${scope})`, async () => {
       const call = (actor: Actor | null) => {
-        const caller = createCaller(createInnerTRPCContext({ actor })) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
-        const [ns, name] = path.split('.');
-        return caller[ns][name]({});
+        // Paths may nest (`training.judge.results`): walk the caller one segment at a time.
+        const caller = createCaller(createInnerTRPCContext({ actor })) as unknown as Record<string, unknown>;
+        const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+        return fn({});
       };
       await expect(call(null)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
       for (const role of roles) {
