@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/db/client';
 import { auditEvents } from '@/db/schema/audit';
 import { ValidationError } from '@/server/errors';
+import { handleRestRequest } from '@/server/http/handle';
 import { createRestServer, listenOnLoopback } from '@/server/http/node-server';
 import { RestRouter } from '@/server/http/router';
 import { systemMeta, testApiKey } from '@/test/fixtures';
@@ -120,6 +121,16 @@ describe('POST /api/v1/training/datasets', () => {
     });
     expect(status).toBe(413);
     expect(JSON.parse(text).error.message).toMatch(/limit of 1073741824 bytes/);
+  });
+
+  it('streams through the web-standard adapter too (the Next route handler path)', async () => {
+    const content = rows(20, 300);
+    const chunk = new TextEncoder().encode(content);
+    const body = new ReadableStream({ start: (c) => { c.enqueue(chunk.subarray(0, 100)); c.enqueue(chunk.subarray(100)); c.close(); } });
+    const req = new Request('http://app.local/api/v1/training/datasets?name=web', { method: 'POST', body, headers: { authorization: `Bearer ${engineerKey}`, 'content-type': 'text/plain' }, duplex: 'half' } as RequestInit);
+    const res = await handleRestRequest(new RestRouter(trainingDatasetRoutes), req, '/training/datasets');
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ name: 'web', sizeBytes: chunk.byteLength, sha256: createHash('sha256').update(content).digest('hex') });
   });
 
   it('refuses an empty upload and a JSON body, and viewers', async () => {
