@@ -50,6 +50,7 @@ describe('pipelineConfigSchema', () => {
     [{ dataset: { kind: 'uri', uri: 's3://bucket/x' } }, 'dataset.uri', /file:\/\/\/, http:\/\/ or https:\/\//],
     [{ family: { mode: 'new', slug: 'Bad Slug', displayName: 'x' } }, 'family.slug', /DNS-1123/],
     [{ bump: 'huge' }, 'bump', /Bump level/],
+    [{ family: { mode: 'new', slug: 'compare', displayName: 'x' } }, 'family.slug', /reserved/],
   ])('refuses %j at %s', (override, path, pattern) => {
     const issue = firstIssue({ ...minimal, ...override });
     expect(issue.path).toBe(path);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bumpLevels, dns1123Label, modelRef } from '@/server/registry/schemas';
+import { bumpLevels, createFamilySchema, modelRef } from '@/server/registry/schemas';
 import { BASE_MODELS, baseModelIds, gpuTypes } from './base-models';
 
 /**
@@ -62,7 +62,8 @@ export const familySchema = z.discriminatedUnion(
     z.object({ mode: z.literal('existing'), ref: modelRef.describe('Model family id (uuid) or slug') }),
     z.object({
       mode: z.literal('new'),
-      slug: dns1123Label,
+      /** The registry's own slug rule (DNS-1123 label, reserved words refused). */
+      slug: createFamilySchema.shape.slug,
       displayName: z.string().trim().min(1, 'Display name is required').max(120, 'Display name must be at most 120 characters'),
       description: z.string().max(4000, 'Description must be at most 4000 characters').optional(),
     }),
