@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import Link from 'next/link';
 import { useCan } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
@@ -32,6 +33,14 @@ export function PipelineDetail({ id }: { id: string }) {
   const live = !status.data || isActive(status.data.status);
   const metrics = useQuery(trpc.training.metrics.queryOptions({ id }, { refetchInterval: live ? LIVE_REFRESH_MS : false, staleTime: 0 }));
   const logs = useQuery(trpc.training.logs.queryOptions({ id, limit: 200 }, { refetchInterval: live ? LIVE_REFRESH_MS : false, staleTime: 0 }));
+  // One last read when the run finishes: its final lines and points came after the previous poll.
+  const { refetch: refetchLogs } = logs;
+  const { refetch: refetchMetrics } = metrics;
+  useEffect(() => {
+    if (live) return;
+    void refetchLogs();
+    void refetchMetrics();
+  }, [live, refetchLogs, refetchMetrics]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.training.pathKey() });
   const cancel = useMutation(trpc.training.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(trpc.training.retry.mutationOptions({ onSuccess: refresh }));
