@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
@@ -46,6 +46,7 @@ export function NewPipelineForm({ onSubmit, onCreated }: NewPipelineFormProps) {
       onSuccess: ({ jobId }) => (onCreated ? onCreated(jobId) : router.push(`/training/${jobId}`)),
     }),
   );
+  const families = useQuery({ ...trpc.registry.listModels.queryOptions({ limit: 200 }), enabled: values._familyMode === 'existing' });
   const validation = useMemo(() => validateForm(values), [values]);
   const memory = useMemo(() => memoryFor(values), [values]);
 
@@ -140,7 +141,9 @@ export function NewPipelineForm({ onSubmit, onCreated }: NewPipelineFormProps) {
             </select>
           </Field>
           {values._familyMode === 'existing' ? (
-            input('family.ref', 'Family slug or id', { mono: true })
+            <Field label="Family slug or id" error={errorOf('family.ref')} hint={families.data ? `${families.data.total} families; type to search.` : undefined}>
+              <input className="input mono" name="family.ref" list="training-families" autoComplete="off" value={text('family.ref')} onChange={(e) => set('family.ref', e.target.value)} onBlur={() => touch('family.ref')} />
+            </Field>
           ) : (
             <>
               {input('family.slug', 'Family slug', { mono: true, hint: 'Lowercase letters, digits and “-”.' })}
@@ -149,6 +152,10 @@ export function NewPipelineForm({ onSubmit, onCreated }: NewPipelineFormProps) {
           )}
         </div>
       </Card>
+
+      <datalist id="training-families">
+        {families.data?.items.map((f) => <option key={f.id} value={f.slug}>{f.displayName}</option>)}
+      </datalist>
 
       <Card title="Dataset">
         <div className="stack">

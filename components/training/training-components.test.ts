@@ -8,6 +8,7 @@ import type { JudgeResultsView } from '@/server/training/judge/results';
 vi.mock('next/navigation', () => ({ useRouter: () => ({ push: () => undefined }) }));
 vi.mock('@/components/providers/trpc', () => ({
   useTRPC: () => ({
+    registry: { listModels: { queryOptions: () => ({ queryKey: ['families'], queryFn: async () => ({ items: [], total: 0 }) }) } },
     training: {
       start: { mutationOptions: (o: object) => ({ ...o, mutationFn: async () => ({ jobId: 'x' }) }) },
       judge: { results: { queryOptions: () => ({ queryKey: ['judge'], queryFn: async () => null }) } },
