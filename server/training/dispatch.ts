@@ -58,7 +58,6 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
   const namespace = identity.namespace;
   const token = issueJobToken({ pipelineId: pipeline.id, stage, attempt });
   const simulated = identity.kind === 'simulated';
-  await client.apply(buildJobTokenSecret({ ...ref, namespace, token }));
   const job = buildTrainingJob(
     {
       ...ref,
@@ -82,11 +81,18 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
   if (simulated && settings.simFailStages.has(stage)) {
     job.spec!.template.metadata!.annotations = { ...job.spec!.template.metadata!.annotations, 'sim.neuroweaver.dev/fail': 'Error' };
   }
-  const created = await client.apply(job);
+  // Secret and Job together: the pod reads the Secret only when its container starts (a kubelet retries
+  // a missing one), and the transition delay is what an operator waits for.
+  const [, created] = await Promise.all([client.apply(buildJobTokenSecret({ ...ref, namespace, token })), client.apply(job)]);
   // Owned by the Job from now on, so it is garbage-collected with it.
   const uid = created.metadata?.uid;
   if (uid) await client.apply(buildJobTokenSecret({ ...ref, namespace, token, owner: { name: names.job, uid } }));
   return names.job;
+}
+
+export async function stageJobExists(ref: TrainingJobRef): Promise<boolean> {
+  const { client } = await getCluster();
+  return (await client.find(Kinds.Job, trainingJobNames(ref).job)) !== null;
 }
 
 /** Deletes a stage attempt's Job and its pods (cancel, or a Job left over from an abandoned attempt). */

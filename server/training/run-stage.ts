@@ -2,7 +2,7 @@ import type { RequestMeta } from '@/server/auth/actor';
 import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
 import { runPrepareStage } from './dataset';
-import { applyStageJob, enqueueStage } from './dispatch';
+import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
 import { runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { stageKind, type StageName } from './stages';
@@ -61,6 +61,9 @@ export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStage
   if (!running) return { outcome: 'skipped (not queued)' };
   try {
     if (kind === 'gpu') {
+      // Already running: dispatched by the watcher, or by an earlier run of this job that died. A Job that
+      // exists is left alone; one that does not (killed between the two steps) is created now.
+      if (running.alreadyRunning && (await stageJobExists({ pipelineId, stage, attempt }))) return { outcome: 'job exists' };
       await applyStageJob(running.pipeline, stage, attempt);
       return { outcome: running.alreadyRunning ? 'job re-applied' : 'job created' };
     }

@@ -3,7 +3,9 @@ import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ANNOTATIONS, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, trainingLabels, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
 import { deleteStageJob, enqueueStage } from './dispatch';
-import { STAGES, type StageName } from './stages';
+import { systemActor } from '@/server/auth/actor';
+import { runStage } from './run-stage';
+import { STAGES, stageKind, type StageName } from './stages';
 import { completeStage, failStage, queuedStages, setStageWaiting, stageState } from './transitions';
 
 const log = logger.child({ component: 'training-watcher' });
@@ -114,7 +116,12 @@ export class TrainingWatcher {
         this.handled.push({ at: Date.now(), ref, outcome: complete ? 'completed' : 'failed' });
         if (this.handled.length > 10_000) this.handled.splice(0, 5_000);
         if (moved.next) {
+          // Durable first (BullMQ), then at once in this process for a GPU stage: the queued job then
+          // finds the Job already there. Either path alone would do; both cut the transition delay.
           await enqueueStage(moved.next);
+          if (stageKind(moved.next.stage) === 'gpu') {
+            await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
+          }
         }
       }
     } catch (err) {
