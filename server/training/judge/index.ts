@@ -4,3 +4,4 @@ export { getJudgeResults, type JudgeResultsView } from './results';
 export { closeSimulatedJudge, resolveJudgeEndpoint, SIMULATED_JUDGE_LABEL } from './endpoint';
 export { JudgeClient, JudgeUnavailableError, MalformedJudgementError } from './client';
 export { defaultRubric, rubricFor } from './rubrics';
+export { readGeneratedSamples, GENERATED_SAMPLES_FILE, type GeneratedSample } from './generated-samples';
