@@ -91,11 +91,13 @@ describe('POST /api/v1/training/datasets', () => {
   it('refuses a body over the size limit with 413 while streaming (chunked, no Content-Length), keeping nothing', async () => {
     process.env.NEUROWEAVER_DATASET_MAX_BYTES = String(64 * 1024);
     try {
-      const before = await readdir(join(dir, 'store', 'files'));
+      const files = () => readdir(join(dir, 'store', 'files')).catch(() => [] as string[]);
+      const before = await files();
       const chunk = new TextEncoder().encode(rows(100));
       const body = new ReadableStream({
         start(controller) {
-          for (let i = 0; i < 20; i++) controller.enqueue(chunk);
+          // ~8 MiB: far more than the limit, so the server answers while the client is still sending.
+          for (let i = 0; i < 1300; i++) controller.enqueue(chunk);
           controller.close();
         },
       });
@@ -103,7 +105,7 @@ describe('POST /api/v1/training/datasets', () => {
       expect(res.status).toBe(413);
       expect(res.body.error).toMatchObject({ code: 'payload_too_large', field: 'dataset' });
       expect(res.body.error.message).toContain('65536 bytes');
-      expect(await readdir(join(dir, 'store', 'files'))).toEqual(before);
+      expect(await files()).toEqual(before);
     } finally {
       delete process.env.NEUROWEAVER_DATASET_MAX_BYTES;
     }

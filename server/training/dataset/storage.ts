@@ -48,7 +48,13 @@ export async function storeStream(source: AsyncIterable<Uint8Array>, id: string,
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   try {
-    for await (const chunk of source) {
+    // Iterated by hand: on 413 the source is left as it is (not destroyed), so the HTTP layer can drain the
+    // rest of the upload and the client still reads the answer.
+    const it = source[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await it.next();
+      if (next.done) break;
+      const chunk = next.value;
       size += chunk.byteLength;
       if (size > limit) throw tooLarge(limit);
       hash.update(chunk);
