@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
+import { ValidationError } from '@/server/errors';
 import type { PipelineConfig } from '../config';
 import { resolveEvalPrompts } from '../prompts';
 import { JudgeClient, type JudgeClientOptions, type JudgeEndpoint } from './client';
 import { judgeIdentity, resolveJudgeEndpoint, SIMULATED_JUDGE_LABEL } from './endpoint';
-import { judgeSamples, type Sample, type VerdictCache } from './judge';
+import { judgeSamples, pairSamples, type Sample, type VerdictCache } from './judge';
 import { estimateCostUsd } from './pricing';
 import { rubricFor } from './rubrics';
 import { dbVerdictCache, finishFeedbackRun, saveJudgement, startFeedbackRun } from './store';
@@ -57,7 +58,10 @@ export async function runFeedbackStage(input: FeedbackStageInput): Promise<{ sum
     await log('no responses from the generate stage: simulating the policy’s responses with the simulated model server');
     samples = await simulateResponses(pipelineId, config);
   }
-  if (samples.length === 0) throw new Error('feedback: there are no samples to judge');
+  if (samples.length === 0) throw new ValidationError('feedback: there are no samples to judge', 'samples');
+  if (judgeCfg.mode === 'pairwise' && pairSamples(samples).length === 0) {
+    throw new ValidationError('feedback: pairwise judging needs at least two responses to the same prompt (raise rlaif.judge.samplesPerPrompt)', 'rlaif.judge.samplesPerPrompt');
+  }
   await log(`judging ${samples.length} responses with ${label} (${judgeCfg.mode}, concurrency ${judgeCfg.concurrency})`);
 
   await startFeedbackRun({

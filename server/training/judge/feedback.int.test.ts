@@ -105,6 +105,12 @@ describe('feedback stage', () => {
     await expect(caller(createInnerTRPCContext({ actor: null })).judge.results({ pipelineId })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
+  it('refuses pairwise judging with one response per prompt, before calling the judge', async () => {
+    const endpoint = await fixtureEndpoint(() => ({ verdict: { score: 5, rationale: 'x' } }));
+    await expect(runFeedbackStage({ pipelineId: randomUUID(), config: config({ mode: 'pairwise', samplesPerPrompt: 2 }), samples, log: () => undefined, endpoint })).rejects.toThrow(/pairwise judging needs at least two responses/);
+    expect(fixture!.requests).toHaveLength(0);
+  });
+
   it('resolves the judge from OPENAI_BASE_URL / OPENAI_API_KEY, the config base URL first', async () => {
     expect(await resolveJudgeEndpoint({ model: 'm' }, { OPENAI_API_KEY: 'sk-x' })).toEqual({ baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-x', model: 'm', simulated: false });
     expect(await resolveJudgeEndpoint({ model: 'm' }, { OPENAI_BASE_URL: 'http://vllm:8000/v1/', OPENAI_API_KEY: '' })).toMatchObject({ baseUrl: 'http://vllm:8000/v1', simulated: false });
