@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 // @ts-expect-error autocannon ships no type declarations; the few options used are typed below.
@@ -30,31 +30,9 @@ const DURATION_S = Number(process.env.BENCH_TRAINING_DURATION ?? 5);
 const root = path.resolve(__dirname, '..');
 const meta = { actor: systemActor, requestId: 'bench-training' };
 
-/** Resident memory of a process and all its descendants (tsx runs the worker in a child node process), in bytes. */
-function treeRss(pid: number): number {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* gone */
-    }
-  }
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    try {
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
-      total += Number(rss ?? 0) * 1024;
-    } catch {
-      /* gone */
-    }
-    for (const [child, parent] of parents) if (parent === p) stack.push(child);
-  }
-  return total;
+/** Peak resident memory of a process (VmHWM), in bytes. */
+function peakRss(pid: number): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
 async function startWorker(): Promise<ChildProcess> {
@@ -99,12 +77,21 @@ export async function benchTraining() {
   // Store commit times of Job creations and completions: key `${pipeline}/${stage}`.
   const created = new Map<string, number>();
   const completed = new Map<string, number>();
+  // Wall-clock twins, to line up with the database's timestamps (stage finished / next stage started).
+  const createdAt = new Map<string, number>();
+  const completedAt = new Map<string, number>();
   const unsubscribe = sim.store.subscribe((e) => {
     const a = e.object.metadata?.annotations ?? {};
     const key = `${a['neuroweaver.dev/pipeline-id']}/${a['neuroweaver.dev/stage']}`;
-    if (e.type === 'ADDED' && !created.has(key)) created.set(key, performance.now());
+    if (e.type === 'ADDED' && !created.has(key)) {
+      created.set(key, performance.now());
+      createdAt.set(key, Date.now());
+    }
     const done = (e.object as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True');
-    if (done && !completed.has(key)) completed.set(key, performance.now());
+    if (done && !completed.has(key)) {
+      completed.set(key, performance.now());
+      completedAt.set(key, Date.now());
+    }
   }, ['jobs.batch']);
 
   const slug = `bench-train-${Date.now().toString(36)}`;
@@ -122,8 +109,6 @@ export async function benchTraining() {
     resources: { gpuCount: 1 },
   };
 
-  let peakRss = treeRss(worker.pid!);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(worker.pid!))), 200);
   const t0 = performance.now();
   const ids = await Promise.all(
     Array.from({ length: PIPELINES }, async () => {
@@ -146,7 +131,6 @@ export async function benchTraining() {
     .from(trainingPipelines)
     .where(sql`${trainingPipelines.id} in ${ids} and ${trainingPipelines.status} = 'failed'`)
     .groupBy(trainingPipelines.error);
-  clearInterval(sampler);
 
   const pairs: [string, string][] = RLAIF ? [['sft', 'generate'], ['reward_model', 'ppo'], ['ppo', 'evaluate']] : [['sft', 'evaluate']];
   const transitions: number[] = [];
@@ -157,6 +141,28 @@ export async function benchTraining() {
       if (a !== undefined && b !== undefined) transitions.push(b - a);
     }
   }
+
+  // Where a transition's time goes: watch delivery + handling until the completing transaction, then the
+  // next stage's start transaction, then the apply until the Job exists.
+  const stageTimes = await db.execute<{ pipeline_id: string; stage: string; started_at: Date | null; finished_at: Date | null }>(
+    sql`select pipeline_id, stage, started_at, finished_at from training_stages where pipeline_id in ${ids}`,
+  );
+  const times = new Map(stageTimes.rows.map((r) => [`${r.pipeline_id}/${r.stage}`, r]));
+  const parts = { watchToComplete: [] as number[], completeToNextStart: [] as number[], nextStartToJob: [] as number[] };
+  for (const id of ids) {
+    for (const [from, to] of pairs) {
+      const done = completedAt.get(`${id}/${from}`);
+      const fin = times.get(`${id}/${from}`)?.finished_at;
+      const st = times.get(`${id}/${to}`)?.started_at;
+      const made = createdAt.get(`${id}/${to}`);
+      if (done === undefined || !fin || !st || made === undefined) continue;
+      parts.watchToComplete.push(new Date(fin).getTime() - done);
+      parts.completeToNextStart.push(new Date(st).getTime() - new Date(fin).getTime());
+      parts.nextStartToJob.push(made - new Date(st).getTime());
+    }
+  }
+  const p50 = (xs: number[]) => Math.round(percentile(xs, 50));
+  const breakdown = { watchToCompleteP50: p50(parts.watchToComplete), completeToNextStartP50: p50(parts.completeToNextStart), nextStartToJobP50: p50(parts.nextStartToJob) };
 
   // Trainer-event ingestion: a stage held running (no GPUs), its token, the API process's endpoint.
   sim.settings.update({ gpusPerNode: 0 });
@@ -178,6 +184,7 @@ export async function benchTraining() {
   const wrongToken = await fetch(url, { method: 'POST', headers: { ...headers, authorization: 'Bearer nwt_x.y' }, body: one });
 
   unsubscribe();
+  const workerPeakRss = peakRss(worker.pid!);
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
   await api.stop();
@@ -200,7 +207,8 @@ export async function benchTraining() {
       batchesOf100: { eventsPerSecond: Math.round((batched.requests.total * 100) / DURATION_S), requestsPerSecond: Math.round(batched.requests.total / DURATION_S), non2xx: batched.non2xx },
       wrongTokenStatus: wrongToken.status,
     },
-    peakWorkerRssMb: Math.round(peakRss / 2 ** 20),
+    peakWorkerRssMb: Math.round(workerPeakRss / 2 ** 20),
+    transitionBreakdownMs: breakdown,
     aim: { stageTransitionP99Ms: 250, trainerEventsPerSecond: 5000 },
     meetsAim: percentile(transitions, 99) < 250 && singleRate >= 5000,
   };
