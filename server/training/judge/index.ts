@@ -5,3 +5,4 @@ export { closeSimulatedJudge, resolveJudgeEndpoint, SIMULATED_JUDGE_LABEL } from
 export { JudgeClient, JudgeUnavailableError, MalformedJudgementError } from './client';
 export { defaultRubric, rubricFor } from './rubrics';
 export { readGeneratedSamples, GENERATED_SAMPLES_FILE, type GeneratedSample } from './generated-samples';
+export { judgeWinRate, type WinRateResult } from './win-rate';

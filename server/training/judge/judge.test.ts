@@ -168,3 +168,29 @@ describe('helpers', () => {
     expect(estimateCostUsd('gpt-4o', 10, 10, true)).toBe(0);
   });
 });
+
+describe('judgeWinRate', () => {
+  it('counts the candidate’s debiased wins, ties and losses against the baseline', async () => {
+    const { judgeWinRate } = await import('./win-rate');
+    // The judge prefers whichever response says "detailed"; between two equally good ones it always leans to position A (6),
+    // which the two orders cancel into a tie.
+    const { client } = await setup((req) => {
+      const a = /Response A:\n([^\n]*)/.exec(req.user)![1];
+      const b = /Response B:\n([^\n]*)/.exec(req.user)![1];
+      const score = a.includes('detailed') === b.includes('detailed') ? 6 : a.includes('detailed') ? 9 : 2;
+      return ok(score);
+    });
+    const r = await judgeWinRate({
+      client, judgeId: 'j', rubric, concurrency: 4, cache: memoryCache(),
+      items: [
+        { prompt: 'P1', category: 'sales', candidate: 'detailed answer', baseline: 'short' },
+        { prompt: 'P2', category: 'sales', candidate: 'detailed reply', baseline: 'brief' },
+        { prompt: 'P3', category: 'service', candidate: 'short', baseline: 'detailed answer' },
+        { prompt: 'P4', category: 'service', candidate: 'x', baseline: 'y' },
+      ],
+    });
+    expect(r).toMatchObject({ wins: 2, losses: 1, ties: 1, failed: 0 });
+    expect(r.winRate).toBeCloseTo(2.5 / 4, 10);
+    expect(r.byCategory).toEqual({ sales: { winRate: 1, n: 2 }, service: { winRate: 0.25, n: 2 } });
+  });
+});
