@@ -39,6 +39,11 @@ export const trainingDatasetRoutes: RestRoute[] = [
     method: 'POST', path: '/training/datasets', tag, scope: 'training:manage', successStatus: 201,
     summary: `Upload a JSONL dataset (raw body or multipart file, streamed, at most ${DATASET_MAX_BYTES} bytes) or import one with ?uri=`,
     query: uploadQuery, response: datasetResponse,
+    rawBody: {
+      contentTypes: ['application/x-ndjson', 'application/jsonl', 'text/plain', 'application/octet-stream', 'multipart/form-data'],
+      description: 'The JSONL dataset as the raw body, or multipart/form-data with a file field; omit with ?uri=.',
+      maxBytes: DATASET_MAX_BYTES,
+    },
     handler: async ({ query, meta, request }) => {
       const contentType = request.headers.get('content-type');
       const contentLength = request.headers.get('content-length');
