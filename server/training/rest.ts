@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { defineRoute, type RestRoute } from '@/server/http/route';
 import { ingestTrainerEvents, trainerEventsBodySchema } from './ingest';
 import { metricsResponse, pipelinePageResponse, pipelineStatusResponse, startResponse, trainerEventsResponse } from './responses';
-import { cancelSchema, listPipelinesSchema, metricsQuerySchema, pipelineId, startPipelineSchema } from './schemas';
+import { cancelSchema, listPipelinesSchema, metricsQuerySchema, pipelineRef, startPipelineSchema } from './schemas';
 import { cancelPipeline, getPipelineMetrics, getPipelineStatus, listPipelines, retryPipeline, startPipeline } from './service';
 
-const jobParams = z.object({ job_id: pipelineId.describe('Training pipeline id (the jobId returned by start)') });
+const jobParams = z.object({ job_id: pipelineRef.describe('Training pipeline id (the jobId returned by start)') });
 const tag = 'Training';
 
 export const trainingRoutes: RestRoute[] = [

@@ -4,6 +4,8 @@ import { pipelineConfigSchema } from './config';
 import { STAGES } from './stages';
 
 export const pipelineId = z.uuid('must be a pipeline id (uuid)');
+/** Path parameter: checked by the service, so an id that is not a pipeline's is a 404 whatever its shape. */
+export const pipelineRef = z.string().trim().min(1, 'is required').max(100);
 
 /** Start = the shared pipeline configuration (server/training/config.ts), nothing else. */
 export const startPipelineSchema = pipelineConfigSchema;

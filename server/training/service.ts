@@ -94,7 +94,11 @@ export async function startPipeline(meta: RequestMeta, input: unknown): Promise<
   return { jobId: id };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const notFound = (id: string) => new NotFoundError(`Training pipeline ${id} does not exist`, 'job_id');
+
 async function loadPipeline(id: string): Promise<PipelineRow> {
+  if (!UUID.test(id)) throw notFound(id);
   const [row] = await db.select().from(trainingPipelines).where(eq(trainingPipelines.id, id));
   if (!row) throw new NotFoundError(`Training pipeline ${id} does not exist`, 'job_id');
   return row;
@@ -207,8 +211,9 @@ export async function getPipelineLogs(id: string, limit = 200) {
  */
 export async function cancelPipeline(meta: RequestMeta, id: string, reason?: string) {
   const running = await db.transaction(async (tx) => {
+    if (!UUID.test(id)) throw notFound(id);
     const [p] = await tx.select().from(trainingPipelines).where(eq(trainingPipelines.id, id)).for('update');
-    if (!p) throw new NotFoundError(`Training pipeline ${id} does not exist`, 'job_id');
+    if (!p) throw notFound(id);
     if (p.status !== 'running' && p.status !== 'queued') throw new ConflictError(`Pipeline is ${p.status}; only a queued or running pipeline can be cancelled`, 'status');
     const active = await tx
       .update(trainingStages)
@@ -237,8 +242,9 @@ export async function cancelPipeline(meta: RequestMeta, id: string, reason?: str
  */
 export async function retryPipeline(meta: RequestMeta, id: string) {
   const next = await db.transaction(async (tx): Promise<NextStage> => {
+    if (!UUID.test(id)) throw notFound(id);
     const [p] = await tx.select().from(trainingPipelines).where(eq(trainingPipelines.id, id)).for('update');
-    if (!p) throw new NotFoundError(`Training pipeline ${id} does not exist`, 'job_id');
+    if (!p) throw notFound(id);
     if (p.status !== 'failed' && p.status !== 'cancelled') throw new ConflictError(`Pipeline is ${p.status}; only a failed or cancelled pipeline can be retried`, 'status');
     const stages = await tx.select().from(trainingStages).where(eq(trainingStages.pipelineId, id)).orderBy(asc(trainingStages.position));
     // The stage that stopped the run: the current one, else the first that did not succeed.
