@@ -168,6 +168,7 @@ describe('prepare stage', () => {
     expect(result.report.evalRows).toBeGreaterThan(0);
     expect(result.report.tokens.max).toBeGreaterThanOrEqual(result.report.tokens.p50);
     expect(result.datasetSha256).toBe(upload.sha256);
+    expect(result.relative).toEqual({ dataset: `files/${upload.id}.jsonl`, train: `prepared/${pipelineId}/train.jsonl`, eval: `prepared/${pipelineId}/eval.jsonl`, report: `prepared/${pipelineId}/report.json` });
     const train = (await readFile(result.trainPath, 'utf8')).trim().split('\n');
     const evalRows = (await readFile(result.evalPath, 'utf8')).trim().split('\n');
     expect(train.length).toBe(result.report.trainRows);

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { systemActor, type RequestMeta } from '@/server/auth/actor';
 import type { PipelineConfig } from '../config';
@@ -25,7 +25,14 @@ export interface PrepareStageResult {
   trainUri: string;
   evalUri: string;
   reportPath: string;
+  /**
+   * The same files relative to the datasets directory: the GPU stages find them at `$NW_DATASET_DIR/<path>`
+   * when the datasets PVC is that directory.
+   */
+  relative: { dataset: string; train: string; eval: string; report: string };
 }
+
+const rel = (path: string) => relative(datasetsDir(), path).split(sep).join('/');
 
 /** Directory of one pipeline's prepared files (train.jsonl, eval.jsonl, report.json). */
 export function preparedDir(pipelineId: string): string {
@@ -65,5 +72,6 @@ export async function runPrepareStage({ pipelineId, config, log }: PrepareStageI
   return {
     datasetId: dataset.id, datasetUri: dataset.uri, datasetSha256: dataset.sha256, datasetOrigin: dataset.origin, report,
     trainPath, evalPath, trainUri: pathToFileURL(trainPath).href, evalUri: pathToFileURL(evalPath).href, reportPath,
+    relative: { dataset: rel(storedPath(dataset)), train: rel(trainPath), eval: rel(evalPath), report: rel(reportPath) },
   };
 }
