@@ -110,6 +110,13 @@ describe('training pipeline on the simulator', () => {
     const bad = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: slug }, { qlora: { rank: 100000 } }));
     expect(bad.status).toBe(422);
     expect(bad.body.error.field).toBe('qlora.rank');
+    const tooBig = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: slug }, { baseModel: 'llama-3.1-70b', resources: { gpuType: 'nvidia-t4', gpuCount: 1 } }));
+    expect(tooBig.status).toBe(422);
+    // The estimator names what to change (here the batch size first).
+    expect(tooBig.body.error.field).toMatch(/^(resources|qlora)\./);
+    expect(tooBig.body.error.message).toMatch(/GiB/);
+    // Nothing was written for refused runs.
+    expect((await h.api('GET', '/training?limit=100')).body.items.filter((p: { family: string }) => p.family === slug)).toHaveLength(0);
   });
 });
 
