@@ -157,7 +157,7 @@ export class JudgeClient {
         const where = `${this.endpoint.model} at ${this.endpoint.baseUrl}`;
         if (!t) {
           const status = error instanceof APIError ? `HTTP ${error.status}: ` : '';
-          throw new JudgeUnavailableError(`judge ${where} refused the request (${status}${(error as Error).message}); check OPENAI_API_KEY, OPENAI_BASE_URL and the judge model`);
+          throw new JudgeUnavailableError(`judge ${where} refused the request (${status}${redactKeys((error as Error).message)}); check OPENAI_API_KEY, OPENAI_BASE_URL and the judge model`);
         }
         if (attempt >= this.retry.maxRetries) {
           throw new JudgeUnavailableError(`judge ${where} still answered ${t.status} after ${attempt + 1} attempts (${this.retry.maxRetries} retries with backoff); giving up`);
@@ -169,6 +169,11 @@ export class JudgeClient {
       }
     }
   }
+}
+
+/** Error texts go to pipeline logs: never echo anything that looks like an API key (OpenAI quotes a masked one). */
+export function redactKeys(text: string): string {
+  return text.replace(/\b(sk|nw)-[A-Za-z0-9_*-]{6,}/g, '[redacted key]');
 }
 
 /** Strict parse: JSON (optionally in a ```json fence) matching {score: integer 1–10, rationale}. Nothing is inferred. */

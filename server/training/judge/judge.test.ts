@@ -151,6 +151,10 @@ describe('helpers', () => {
     expect(parseVerdict('{"score": 7}')).toHaveProperty('problem');
     expect(parseVerdict('seven')).toHaveProperty('problem');
   });
+  it('redacts anything that looks like an API key from error texts', async () => {
+    const { redactKeys } = await import('./client');
+    expect(redactKeys('Incorrect API key provided: sk-proj-abc1****wxyz. You can find…')).toBe('Incorrect API key provided: [redacted key]. You can find…');
+  });
   it('retryAfterMs reads seconds, HTTP dates and retry-after-ms', () => {
     expect(retryAfterMs(new Headers({ 'retry-after': '3' }))).toBe(3000);
     expect(retryAfterMs(new Headers({ 'retry-after-ms': '120' }))).toBe(120);
