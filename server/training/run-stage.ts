@@ -3,11 +3,13 @@ import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
 import { runPrepareStage } from './dataset';
 import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
-import { runFeedbackStage } from './judge';
+import { readGeneratedSamples, runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { stageKind, type StageName } from './stages';
 import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
+import { and, eq } from 'drizzle-orm';
 import { db } from '@/db/client';
+import { trainingStages } from '@/db/schema/training';
 import { trainingJobNames } from '@/server/cluster';
 
 const log = logger.child({ component: 'training' });
@@ -34,7 +36,12 @@ async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: S
     case 'prepare':
       return (await runPrepareStage({ pipelineId: pipeline.id, config, log: write })) as unknown as Record<string, unknown>;
     case 'feedback': {
-      return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples: undefined, log: write })) as unknown as Record<string, unknown>;
+      // The generate stage's responses (responses.jsonl in its artifact directory), when its trainer wrote them;
+      // otherwise (the simulated trainer writes none) the feedback stage produces responses itself.
+      const [generate] = await db.select({ result: trainingStages.result }).from(trainingStages).where(and(eq(trainingStages.pipelineId, pipeline.id), eq(trainingStages.stage, 'generate')));
+      const artifact = (generate?.result as { artifact?: { uri?: string } } | undefined)?.artifact;
+      const samples = artifact?.uri ? ((await readGeneratedSamples(artifact.uri)) ?? undefined) : undefined;
+      return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples, log: write })) as unknown as Record<string, unknown>;
     }
     case 'register':
       return withRegisterSlot(() => runRegisterStage(meta, pipeline, write));
