@@ -108,7 +108,8 @@ export async function validateDataset(path: string, opts: ValidateOptions = {}):
     for (const s of [train, evalOut]) s.on('error', () => undefined);
   }
   const seen = new Set<string>();
-  const lengths: number[] = [];
+  // Token lengths as a histogram (length → rows): memory grows with distinct lengths, not with rows.
+  const lengths = new Map<number, number>();
   const report: DatasetReport = {
     rows: 0, blankLines: 0, duplicatesRemoved: 0, uniqueRows: 0, trainRows: 0, evalRows: 0,
     formats: { promptResponse: 0, chat: 0 }, tokens: { mean: 0, p50: 0, p95: 0, max: 0, total: 0 },
@@ -135,7 +136,7 @@ export async function validateDataset(path: string, opts: ValidateOptions = {}):
       seen.add(key);
       report.formats[format]++;
       const tokens = Math.ceil(chars / CHARS_PER_TOKEN);
-      lengths.push(tokens);
+      lengths.set(tokens, (lengths.get(tokens) ?? 0) + 1);
       if (opts.maxSeqLength && tokens > opts.maxSeqLength) report.overMaxSeqLength++;
       // Deterministic split: the row's hash decides, so a re-run writes the same files.
       const toEval = parseInt(createHash('sha1').update(key).digest('hex').slice(0, 8), 16) / 0xffffffff < evalFraction;
@@ -162,10 +163,19 @@ export async function validateDataset(path: string, opts: ValidateOptions = {}):
     evalOut?.destroy();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
-  lengths.sort((a, b) => a - b);
-  const total = lengths.reduce((a, b) => a + b, 0);
-  const pct = (p: number) => lengths[Math.min(lengths.length - 1, Math.floor(p * lengths.length))];
-  report.tokens = { mean: Math.round(total / lengths.length), p50: pct(0.5), p95: pct(0.95), max: lengths[lengths.length - 1], total };
+  const sorted = [...lengths.entries()].sort((a, b) => a[0] - b[0]);
+  const n = report.uniqueRows;
+  const total = sorted.reduce((sum, [len, count]) => sum + len * count, 0);
+  const pct = (p: number) => {
+    const rank = Math.min(n - 1, Math.floor(p * n));
+    let seen = 0;
+    for (const [len, count] of sorted) {
+      seen += count;
+      if (seen > rank) return len;
+    }
+    return sorted[sorted.length - 1][0];
+  };
+  report.tokens = { mean: Math.round(total / n), p50: pct(0.5), p95: pct(0.95), max: sorted[sorted.length - 1][0], total };
   return report;
 }
 
