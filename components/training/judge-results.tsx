@@ -21,7 +21,13 @@ const categoryLabel = (c: string) => (PROMPT_CATEGORY_LABELS as Record<string, s
 /** The pipeline page's AI-feedback panel: judge, usage and cost, score histogram, mean per category, samples. */
 export function JudgeResults({ pipelineId, refetchIntervalMs }: { pipelineId: string; refetchIntervalMs?: number }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.training.judge.results.queryOptions({ pipelineId }, { refetchInterval: refetchIntervalMs }));
+  // While the feedback stage runs (started, not finished) the panel follows it; otherwise as the page asks.
+  const query = useQuery(
+    trpc.training.judge.results.queryOptions(
+      { pipelineId },
+      { refetchInterval: (q) => (q.state.data?.run && !q.state.data.run.finishedAt ? 2000 : (refetchIntervalMs ?? false)) },
+    ),
+  );
   if (query.error) return <Card title="AI feedback"><ErrorState error={query.error} onRetry={() => void query.refetch()} compact /></Card>;
   if (!query.data) return <Card title="AI feedback"><LoadingState rows={3} /></Card>;
   return <JudgeResultsPanel data={query.data} />;
