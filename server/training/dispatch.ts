@@ -13,8 +13,8 @@ import type { NextStage, PipelineRow } from './transitions';
 const PRIORITY: Record<PipelineConfig['priority'], number> = { high: 1, normal: 5, low: 10 };
 
 /** Enqueues one stage attempt; BullMQ deduplicates on the job id, so enqueuing twice runs it once. */
-export async function enqueueStage(next: NextStage, priority: PipelineConfig['priority'] = 'normal') {
-  await enqueue('training', 'run-stage', next, { jobId: stageJobId(next.pipelineId, next.stage, next.attempt), priority: PRIORITY[priority] ?? 5 });
+export async function enqueueStage(next: NextStage, priority: PipelineConfig['priority'] = 'normal', delay?: number) {
+  await enqueue('training', 'run-stage', next, { jobId: stageJobId(next.pipelineId, next.stage, next.attempt), priority: PRIORITY[priority] ?? 5, ...(delay ? { delay } : {}) });
 }
 
 /** What the trainer of a GPU stage reads from NW_CONFIG (docs/trainer-contract.md). */

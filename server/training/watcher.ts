@@ -10,6 +10,9 @@ import { completeStage, failStage, queuedStages, setStageWaiting, stageState } f
 
 const log = logger.child({ component: 'training-watcher' });
 
+/** How long the queued job of a stage this watcher dispatched itself waits before checking on it. */
+const SAFETY_NET_DELAY_MS = 5_000;
+
 const TRAINING_SELECTOR = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' });
 
 interface Ref {
@@ -56,7 +59,7 @@ export class TrainingWatcher {
     this.jobs = client.watch<IJob>(Kinds.Job, { labelSelector: TRAINING_SELECTOR }, (event) => {
       if (event.type === 'SYNC') return Promise.all(event.objects.map((j) => this.onJob(j, true))).then(() => undefined);
       if (event.type === 'DELETED') return;
-      return this.onJob(event.object, event.type === 'ADDED');
+      return this.onJob(event.object, false);
     });
     this.pods = client.watch<IPod>(Kinds.Pod, { labelSelector: TRAINING_SELECTOR }, (event) => {
       if (event.type === 'SYNC') {
@@ -81,9 +84,15 @@ export class TrainingWatcher {
     this.pods?.stop();
   }
 
-  /** Queued stages with no BullMQ job (an enqueue lost to a crash) get one; duplicates are dropped by job id. */
+  /**
+   * Queued stages with no BullMQ job (an enqueue lost to a crash) get one; duplicates are dropped by job id.
+   * Active Jobs whose stage attempt no longer runs (a cancel that raced a dispatch) are deleted.
+   */
   async reconcile(): Promise<void> {
     for (const next of await queuedStages()) await enqueueStage(next);
+    const { client } = await getCluster();
+    const { items } = await client.list(Kinds.Job, { labelSelector: TRAINING_SELECTOR });
+    for (const job of items) if (!condition(job, 'Complete') && !condition(job, 'Failed')) await this.onJob(job, true);
   }
 
   private async onJob(job: IJob, check: boolean): Promise<void> {
@@ -116,10 +125,11 @@ export class TrainingWatcher {
         this.handled.push({ at: Date.now(), ref, outcome: complete ? 'completed' : 'failed' });
         if (this.handled.length > 10_000) this.handled.splice(0, 5_000);
         if (moved.next) {
-          // Durable first (BullMQ), then at once in this process for a GPU stage: the queued job then
-          // finds the Job already there. Either path alone would do; both cut the transition delay.
-          await enqueueStage(moved.next);
-          if (stageKind(moved.next.stage) === 'gpu') {
+          // A GPU stage is dispatched here at once; its queued job is a safety net that runs a little later
+          // (and finds the Job there) — or takes over if this process dies first. Durable before direct.
+          const gpu = stageKind(moved.next.stage) === 'gpu';
+          await enqueueStage(moved.next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
+          if (gpu) {
             await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
           }
         }
