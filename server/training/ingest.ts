@@ -36,6 +36,8 @@ export const trainerEventsBodySchema = z.union([trainerEventSchema, z.object({ e
 export type TrainerEventsBody = z.infer<typeof trainerEventsBodySchema>;
 
 const RUNNING_TTL_MS = 500;
+/** Tokens whose signature was checked already (a trainer sends the same one with every event). */
+const verifiedTokens = new Map<string, TokenSubject>();
 const FLUSH_MS = 50;
 const MAX_BUFFER = 5_000;
 
@@ -138,7 +140,14 @@ function bearer(authorization: string | null): string | null {
 export async function ingestTrainerEvents(authorization: string | null, body: TrainerEventsBody): Promise<{ accepted: number }> {
   const token = bearer(authorization);
   if (!token) throw new UnauthorizedError('A trainer job token is required: "Authorization: Bearer <NW_JOB_TOKEN>"');
-  const subject = verifyJobToken(token);
+  let subject = verifiedTokens.get(token);
+  if (!subject) {
+    subject = verifyJobToken(token) ?? undefined;
+    if (subject) {
+      if (verifiedTokens.size >= 10_000) verifiedTokens.clear();
+      verifiedTokens.set(token, subject);
+    }
+  }
   if (!subject) throw new UnauthorizedError('The trainer job token is not valid');
   if (!(await isRunning(subject))) {
     throw new ForbiddenError(`The token's job (${subject.stage}, attempt ${subject.attempt}) is not running: its token has expired`);
