@@ -27,6 +27,14 @@ const autocannon = autocannonUntyped as (opts: { url: string; connections: numbe
 const PIPELINES = Number(process.env.BENCH_TRAINING_PIPELINES ?? 50);
 const RLAIF = process.env.BENCH_TRAINING_RLAIF === '1';
 const DURATION_S = Number(process.env.BENCH_TRAINING_DURATION ?? 5);
+/** BENCH_TRAINING_SIM_TLS=0: the simulator over plain HTTP, to see what TLS handshakes per cluster call cost. */
+const SIM_TLS = process.env.BENCH_TRAINING_SIM_TLS !== '0';
+/**
+ * Cluster seconds per simulated training Job (at speed 100: 0.2 s of wall time). Much shorter runs squeeze each
+ * trainer's ~125 events into a few milliseconds, and 50 of them at once flood the simulator's process (which
+ * also serves the cluster API the transitions wait on): that measures the flood, not the transitions.
+ */
+const TRAINER_SECONDS = Number(process.env.BENCH_TRAINING_TRAINER_SECONDS ?? 20);
 const root = path.resolve(__dirname, '..');
 const meta = { actor: systemActor, requestId: 'bench-training' };
 
@@ -63,7 +71,7 @@ async function startWorker(): Promise<ChildProcess> {
  */
 export async function benchTraining() {
   const dir = mkdtempSync(path.join(tmpdir(), 'nw-bench-training-'));
-  const sim = await startSimulator({ gpus: 64, nodes: 8, speed: 100, kubeconfigPath: path.join(dir, 'kubeconfig.yaml'), timings: { trainerDurationMs: 2_000 } });
+  const sim = await startSimulator({ gpus: 64, nodes: 8, speed: 100, tls: SIM_TLS, kubeconfigPath: path.join(dir, 'kubeconfig.yaml'), timings: { trainerDurationMs: TRAINER_SECONDS * 1000 } });
   Object.assign(process.env, {
     NEUROWEAVER_CLUSTER: 'sim',
     NEUROWEAVER_SIM_KUBECONFIG: sim.kubeconfigPath,
@@ -196,7 +204,7 @@ export async function benchTraining() {
   return {
     pipelines: PIPELINES,
     rlaif: RLAIF,
-    simulator: { gpus: 64, speed: 100, trainerSecondsPerStage: 2 },
+    simulator: { gpus: 64, speed: 100, trainerSecondsPerStage: TRAINER_SECONDS, tls: SIM_TLS },
     startAllMs: Math.round(startedMs),
     allFinishedMs: Math.round(allDoneMs),
     outcome: Object.fromEntries(statuses.map((s) => [s.status, s.n])),
