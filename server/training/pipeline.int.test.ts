@@ -221,3 +221,41 @@ describe('RLAIF fallback', () => {
     }
   }, 90_000);
 });
+
+describe('trainer events while a stage runs', () => {
+  it('accepts metrics, logs and progress with the job token, ignores out-of-order progress, and refuses the token of another attempt', async () => {
+    const slug = await existingFamily();
+    h.env.sim.settings.update({ gpusPerNode: 0 });
+    try {
+      const id = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      await waitFor('sft to run', async () => (await statusOf(id)).stages.find((s: { stage: string }) => s.stage === 'sft').status === 'running', 20_000, 50);
+      const trainer = h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }));
+      expect((await trainer('POST', '/trainer/events', { type: 'progress', progress: 0.6, step: 60, totalSteps: 100 })).status).toBe(202);
+      const batch = await trainer('POST', '/trainer/events', {
+        events: [
+          { type: 'metric', name: 'loss', value: 0.42, step: 60 },
+          { type: 'log', line: 'epoch 2 of 3' },
+          { type: 'progress', progress: 0.3, step: 30, totalSteps: 100 },
+        ],
+      });
+      expect(batch.status).toBe(202);
+      expect(batch.body).toEqual({ accepted: 3 });
+      // Written within the flush interval; the late, lower step did not move progress back.
+      const sft = await waitFor('the events to be written', async () => {
+        const s = (await statusOf(id)).stages.find((x: { stage: string }) => x.stage === 'sft');
+        return s.step === 60 ? s : null;
+      }, 5_000, 50);
+      expect(sft).toMatchObject({ progress: 0.6, step: 60, totalSteps: 100 });
+      const status = await statusOf(id);
+      expect(status.latestMetrics.sft.loss).toBe(0.42);
+      expect((await h.api('GET', `/training/${id}/metrics?stage=sft`)).body.points).toEqual([expect.objectContaining({ name: 'loss', value: 0.42, step: 60, attempt: 1 })]);
+      // A token for an attempt that does not exist (yet) is refused, and writes nothing.
+      const other = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 2 }))('POST', '/trainer/events', { type: 'metric', name: 'loss', value: 9, step: 1 });
+      expect(other.status).toBe(403);
+      expect((await h.api('POST', `/training/${id}/cancel`, {})).status).toBe(200);
+      expect((await trainer('POST', '/trainer/events', { type: 'log', line: 'too late' })).status).toBe(403);
+    } finally {
+      h.env.sim.settings.update({ gpusPerNode: 2 });
+    }
+  }, 60_000);
+});
