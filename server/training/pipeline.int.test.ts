@@ -94,7 +94,8 @@ describe('training pipeline on the simulator', () => {
     expect((await h.apiAs('nwt_bm90LWEtdG9rZW4.AAAA')('POST', '/trainer/events', event)).status).toBe(401);
     const forged = issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }).slice(0, -4) + 'AAAA';
     expect((await h.apiAs(forged)('POST', '/trainer/events', event)).status).toBe(401);
-    // A genuine token whose job finished: expired.
+    // A genuine token whose job finished: expired (once the endpoint's 0.5 s "still running" cache has lapsed).
+    await new Promise((r) => setTimeout(r, 600));
     const expired = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }))('POST', '/trainer/events', event);
     expect(expired.status).toBe(403);
     // Malformed events are refused without touching anything.

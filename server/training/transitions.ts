@@ -58,23 +58,35 @@ export async function appendLog(tx: Tx | typeof db, pipelineId: string, stage: S
   await tx.insert(trainingLogs).values({ pipelineId, stage, attempt, line: line.slice(0, 4000) });
 }
 
-/** queued → running for one stage attempt. Null when the attempt is not queued (or already running: `alreadyRunning`). */
+/**
+ * queued → running for one stage attempt, in one statement (the dispatch path is latency-critical): the
+ * stage row's lock serialises it with a cancel, which re-checks the same row. Null when the attempt is
+ * not queued in a running pipeline; `alreadyRunning` when it was running already (a re-delivered job).
+ */
 export async function markStageRunning(pipelineId: string, stage: StageName, attempt: number, jobName: string | null): Promise<{ pipeline: PipelineRow; stage: StageRow; alreadyRunning: boolean } | null> {
-  return db.transaction(async (tx) => {
-    const pipeline = await lockPipeline(tx, pipelineId);
-    if (!pipeline || pipeline.status !== 'running') return null;
-    const [row] = await tx.select().from(trainingStages).where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage)));
-    if (!row || row.attempt !== attempt) return null;
-    if (row.status === 'running') return { pipeline, stage: row, alreadyRunning: true };
-    if (row.status !== 'queued') return null;
-    const [updated] = await tx
-      .update(trainingStages)
-      .set({ status: 'running', jobName, startedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage)))
-      .returning();
-    await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`);
-    return { pipeline, stage: updated, alreadyRunning: false };
-  });
+  const [moved] = await db
+    .update(trainingStages)
+    .set({ status: 'running', jobName, startedAt: sql`now()`, updatedAt: sql`now()` })
+    .from(trainingPipelines)
+    .where(
+      and(
+        eq(trainingStages.pipelineId, pipelineId),
+        eq(trainingStages.stage, stage),
+        eq(trainingStages.attempt, attempt),
+        eq(trainingStages.status, 'queued'),
+        eq(trainingPipelines.id, trainingStages.pipelineId),
+        eq(trainingPipelines.status, 'running'),
+      ),
+    )
+    .returning({ stage: trainingStages, pipeline: trainingPipelines });
+  if (moved) {
+    await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`);
+    return { ...moved, alreadyRunning: false };
+  }
+  const state = await stageState(pipelineId, stage);
+  if (!state || state.pipelineStatus !== 'running' || state.stage.attempt !== attempt || state.stage.status !== 'running') return null;
+  const [pipeline] = await db.select().from(trainingPipelines).where(eq(trainingPipelines.id, pipelineId));
+  return { pipeline, stage: state.stage, alreadyRunning: true };
 }
 
 /**
