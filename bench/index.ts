@@ -22,6 +22,10 @@ async function main() {
       const { benchCluster } = await import('./cluster');
       results.cluster = await benchCluster();
     }
+    if (!selected.size || selected.has('training')) {
+      const { benchTraining } = await import('./training');
+      results.training = await benchTraining();
+    }
   } finally {
     await closeDb();
     await env.drop();

@@ -28,6 +28,10 @@ export type QueueProcessor<Q extends QueueName> = (ctx: JobContext<Q>) => Promis
 export interface RegisterOptions {
   concurrency: number;
   limiter?: RateLimiterOptions;
+  /** Ms a job's lock lasts without renewal; a killed worker's job is taken over after it (BullMQ default 30 s). */
+  lockDuration?: number;
+  /** Ms between checks for stalled jobs (BullMQ default 30 s). */
+  stalledInterval?: number;
 }
 
 export interface ProcessedCounts {
@@ -59,7 +63,14 @@ export function register<Q extends QueueName>(queue: Q, processor: QueueProcesso
       const meta: RequestMeta = { actor: systemActor, requestId: `job:${queue}:${job.id}` };
       return processor({ name: job.name, payload: parsed.data, job, meta, signal } as JobContext<Q>);
     },
-    { connection, prefix: getEnv().REDIS_PREFIX, concurrency: opts.concurrency, limiter: opts.limiter },
+    {
+      connection,
+      prefix: getEnv().REDIS_PREFIX,
+      concurrency: opts.concurrency,
+      limiter: opts.limiter,
+      ...(opts.lockDuration ? { lockDuration: opts.lockDuration } : {}),
+      ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
+    },
   );
 
   worker.on('completed', (job) => {

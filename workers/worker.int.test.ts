@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe('worker process', () => {
   it('reports itself through a heartbeat the status page sees as alive', () => {
-    expect(worker).toMatchObject({ version: packageJson.version, queues: ['maintenance', 'deployments'], alive: true });
+    expect(worker).toMatchObject({ version: packageJson.version, queues: ['maintenance', 'deployments', 'training'], alive: true });
     expect(worker.lastHeartbeatAgoMs).toBeLessThan(5_000);
     expect(worker.processed).toHaveProperty('maintenance');
   });

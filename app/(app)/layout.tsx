@@ -22,6 +22,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     {
       items: [
         { href: '/models', label: 'Models' },
+        ...(hasAccess(actor.role, 'training:read') ? [{ href: '/training', label: 'Training' }] : []),
         ...(hasAccess(actor.role, 'deployments:read') ? [{ href: '/deployments', label: 'Deployments' }] : []),
         ...(hasAccess(actor.role, 'abTests:read') ? [{ href: '/ab-tests', label: 'A/B tests' }] : []),
         ...(hasAccess(actor.role, 'approvals:read') ? [{ href: '/approvals', label: 'Approvals' }] : []),

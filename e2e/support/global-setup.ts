@@ -138,6 +138,8 @@ export default async function globalSetup(config: FullConfig) {
     NEUROWEAVER_SIM_STATE: '',
     // Health rounds every 2 s, so a deployment turns healthy on the page within seconds.
     NEUROWEAVER_HEALTH_INTERVAL_MS: '2000',
+    // Simulated training Jobs of 3 cluster seconds, so a whole pipeline finishes well within a test.
+    NEUROWEAVER_SIM_TRAINER_SECONDS: '3',
   };
   const runtimeEnv: Env = { ...env, NODE_ENV: 'production' };
 

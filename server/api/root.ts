@@ -5,6 +5,7 @@ import { clusterRouter } from '@/server/cluster/router';
 import { deploymentsRouter } from '@/server/deployments/router';
 import { registryRouter } from '@/server/registry/router';
 import { systemRouter } from '@/server/system/router';
+import { trainingRouter } from '@/server/training/router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   deployments: deploymentsRouter,
   registry: registryRouter,
   system: systemRouter,
+  training: trainingRouter,
 });
 
 export type AppRouter = typeof appRouter;

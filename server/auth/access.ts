@@ -28,10 +28,12 @@ export const scopes = [
   'deployments:read',
   'deployments:write',
   'deployments:production',
+  'training:read',
+  'training:manage',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
-const readOnly: Scope[] = ['registry:read', 'system:read', 'abTests:read', 'cluster:read', 'deployments:read'];
+const readOnly: Scope[] = ['registry:read', 'system:read', 'abTests:read', 'cluster:read', 'deployments:read', 'training:read'];
 /** Create, start and stop A/B tests; assign units and send events (everyone but viewers). */
 const abTesting: Scope[] = ['abTests:manage', 'abTests:ingest'];
 /** Ask an admin to promote a version to production (an A/B test's accepted `ship`). */
@@ -40,7 +42,7 @@ const promotionRequest: Scope[] = ['registry:promotion-request'];
 export const roleScopes: Record<Role, readonly Scope[]> = {
   admin: scopes,
   // Staging deployments; production needs deployments:production (admins), like production promotion.
-  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting, ...promotionRequest, 'deployments:write'],
+  ml_engineer: [...readOnly, 'registry:write', 'registry:rollback-request', 'approvals:read', ...abTesting, ...promotionRequest, 'deployments:write', 'training:manage'],
   product_manager: [...readOnly, 'approvals:read', ...abTesting, ...promotionRequest],
   viewer: readOnly,
 };

@@ -22,6 +22,8 @@ export interface RestRequest {
   headers: { get(name: string): string | null };
   /** The body as text; must refuse (PayloadTooLargeError) past `limit` bytes without buffering the rest. */
   readBody(limit: number): Promise<string>;
+  /** The raw body as a stream, for routes that take uploads (they enforce their own limit while reading). */
+  readStream?(): AsyncIterable<Uint8Array>;
 }
 
 export interface RestResult {
@@ -159,10 +161,24 @@ export async function serveRest(router: RestRouter, request: RestRequest, pathna
   return result;
 }
 
+async function* webBodyStream(request: Request): AsyncIterable<Uint8Array> {
+  if (!request.body) return;
+  const reader = request.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** The web-standard adapter (Next route handlers): Request in, Response out. */
 export async function handleRestRequest(router: RestRouter, request: Request, pathname: string): Promise<Response> {
   const url = new URL(request.url);
-  const result = await serveRest(router, { method: request.method, url: url.pathname + url.search, headers: request.headers, readBody: (limit) => readWebBody(request, limit) }, pathname);
+  const result = await serveRest(router, { method: request.method, url: url.pathname + url.search, headers: request.headers, readBody: (limit) => readWebBody(request, limit), readStream: () => webBodyStream(request) }, pathname);
   if (result.response) return result.response;
   if (result.stream) {
     const source = result.stream[Symbol.asyncIterator]();

@@ -52,6 +52,7 @@ function toRestRequest(req: IncomingMessage): RestRequest {
       },
     },
     readBody: (limit) => readBody(req, limit),
+    readStream: () => req,
   };
 }
 

@@ -24,6 +24,10 @@ const errorResponses = (route: RestRoute) => {
     add(400, 'Malformed JSON or wrong content type');
     add(413, 'Body larger than 1 MiB');
   }
+  if (route.rawBody) {
+    add(400, 'Wrong content type or malformed multipart body');
+    add(413, `Body larger than ${route.rawBody.maxBytes} bytes`);
+  }
   if (route.scope) {
     add(401, 'Missing, unknown or revoked credentials');
     add(403, `Role may not do this (allowed: ${rolesWith(route.scope).join(', ')})`);
@@ -51,6 +55,9 @@ export function buildOpenApiDocument(routes: RestRoute[]) {
         ...(route.params ? { params: route.params as z.ZodObject } : {}),
         ...(route.query ? { query: route.query as z.ZodObject } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+        ...(route.rawBody
+          ? { body: { description: route.rawBody.description, content: Object.fromEntries(route.rawBody.contentTypes.map((t) => [t, { schema: z.string().meta({ format: 'binary' }) }])) } }
+          : {}),
       },
       responses: {
         [successStatus]: route.response

@@ -32,6 +32,11 @@ export interface RestRoute<P extends Schema | undefined = Schema | undefined, Q 
   query?: Q;
   body?: B;
   response?: Schema;
+  /**
+   * A route that streams its body itself (`request.readStream()`, uploads) instead of a JSON `body`: documents
+   * the accepted content types and the size limit in the OpenAPI document.
+   */
+  rawBody?: { contentTypes: string[]; description: string; maxBytes: number };
   /** Largest accepted body in bytes (default MAX_BODY_BYTES, 1 MiB); bulk ingestion routes raise it. */
   maxBodyBytes?: number;
   /** Status of a successful answer (default 200). */

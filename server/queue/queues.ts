@@ -44,6 +44,19 @@ export const queueContracts = {
     // A round is repeated every few seconds anyway; keep few finished ones.
     jobOptions: { attempts: 3, removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
   },
+  /** Training pipelines (server/training): one job per stage attempt, id `<pipeline>.<stage>.<attempt>`. */
+  training: {
+    jobs: {
+      /** Runs a worker stage, or dispatches a GPU stage's Kubernetes Job (the watcher finishes it). */
+      'run-stage': z.object({
+        pipelineId: z.uuid(),
+        stage: z.enum(['prepare', 'sft', 'generate', 'feedback', 'reward_model', 'ppo', 'evaluate', 'register']),
+        attempt: z.number().int().min(1),
+      }),
+    },
+    // Stages are idempotent; a transient failure (database, cluster API, judge) is retried quickly.
+    jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } },
+  },
 } as const satisfies Record<string, QueueContract>;
 
 export type QueueName = keyof typeof queueContracts;

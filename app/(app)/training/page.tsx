@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { RequireScope } from '@/components/auth/require-scope';
+import { PipelineList } from '@/components/training/pipeline-list';
+
+export const metadata: Metadata = { title: 'Training' };
+
+export default function TrainingPage() {
+  return (
+    <RequireScope scope="training:read">
+      <PipelineList />
+    </RequireScope>
+  );
+}

@@ -1,0 +1,105 @@
+import { eq } from 'drizzle-orm';
+import { db } from '@/db/client';
+import { trainingStages } from '@/db/schema/training';
+import { buildJobTokenSecret, buildTrainingJob, getCluster, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
+import { enqueue } from '@/server/queue/factory';
+import { BASE_MODELS, GPU_TYPES } from './base-models';
+import type { PipelineConfig } from './config';
+import { issueJobToken } from './job-token';
+import { trainingSettings } from './settings';
+import { stageJobId, type StageName } from './stages';
+import type { NextStage, PipelineRow } from './transitions';
+
+const PRIORITY: Record<PipelineConfig['priority'], number> = { high: 1, normal: 5, low: 10 };
+
+/** Enqueues one stage attempt; BullMQ deduplicates on the job id, so enqueuing twice runs it once. */
+export async function enqueueStage(next: NextStage, priority: PipelineConfig['priority'] = 'normal', delay?: number) {
+  await enqueue('training', 'run-stage', next, { jobId: stageJobId(next.pipelineId, next.stage, next.attempt), priority: PRIORITY[priority] ?? 5, ...(delay ? { delay } : {}) });
+}
+
+/** What the trainer of a GPU stage reads from NW_CONFIG (docs/trainer-contract.md). */
+export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName): Promise<Record<string, unknown>> {
+  const cfg = pipeline.config as unknown as PipelineConfig;
+  const results = Object.fromEntries(
+    (await db.select({ stage: trainingStages.stage, status: trainingStages.status, result: trainingStages.result }).from(trainingStages).where(eq(trainingStages.pipelineId, pipeline.id))).map((r) => [r.stage, r]),
+  );
+  const artifact = (s: StageName) => (results[s]?.status === 'succeeded' ? ((results[s].result as { artifact?: unknown }).artifact ?? null) : null);
+  const base = { stage, pipelineId: pipeline.id, baseModel: BASE_MODELS[cfg.baseModel]?.hfId ?? cfg.baseModel, specialization: cfg.specialization, dataset: results.prepare?.result ?? {} };
+  switch (stage) {
+    case 'sft':
+      return { ...base, qlora: cfg.qlora, learningRate: cfg.qlora.learningRate, totalSteps: cfg.qlora.epochs * 100 };
+    case 'generate':
+      return { ...base, adapter: artifact('sft'), evalPrompts: cfg.evalPrompts, samplesPerPrompt: cfg.rlaif.judge.samplesPerPrompt, totalSteps: 20 * cfg.rlaif.judge.samplesPerPrompt };
+    case 'reward_model':
+      return { ...base, adapter: artifact('sft'), feedback: results.feedback?.result ?? {}, ...cfg.rlaif.rewardModel, totalSteps: cfg.rlaif.rewardModel.epochs * 100 };
+    case 'ppo':
+      return { ...base, policy: artifact('sft'), rewardModel: artifact('reward_model'), ...cfg.rlaif.ppo, totalSteps: cfg.rlaif.ppo.steps };
+    case 'evaluate': {
+      // After a fallback (or without RLAIF) the SFT adapter is what gets evaluated and registered.
+      const policy = artifact('ppo') ?? artifact('sft');
+      return { ...base, model: policy, modelStage: artifact('ppo') ? 'ppo' : 'sft', evalPrompts: cfg.evalPrompts, judge: { model: cfg.rlaif.judge.model, mode: cfg.rlaif.judge.mode }, totalSteps: 50 };
+    }
+    default:
+      return base;
+  }
+}
+
+/**
+ * Creates the token Secret and the Job of one GPU stage attempt by server-side apply under deterministic
+ * names: doing it again (a retried BullMQ job, a worker killed half-way) converges on the same two
+ * objects, so one attempt never has two Jobs.
+ */
+export async function applyStageJob(pipeline: PipelineRow, stage: StageName, attempt: number): Promise<string> {
+  const { client, identity } = await getCluster();
+  const settings = trainingSettings();
+  const cfg = pipeline.config as unknown as PipelineConfig;
+  const ref: TrainingJobRef = { pipelineId: pipeline.id, stage, attempt };
+  const names = trainingJobNames(ref);
+  const namespace = identity.namespace;
+  const token = issueJobToken({ pipelineId: pipeline.id, stage, attempt });
+  const simulated = identity.kind === 'simulated';
+  const job = buildTrainingJob(
+    {
+      ...ref,
+      namespace,
+      image: settings.image,
+      args: ['--stage', stage],
+      resources: { gpu: cfg.resources.gpuCount, cpu: cfg.resources.cpu, memory: cfg.resources.memory },
+      callbackUrl: settings.callbackUrl,
+      stageConfig: {
+        ...(await gpuStageConfig(pipeline, stage)),
+        // Read only by the simulated trainer (server/cluster/sim/trainer/trainer-config.ts).
+        ...(simulated && settings.simTrainerSeconds ? { simDurationSeconds: settings.simTrainerSeconds } : {}),
+      },
+    },
+    {
+      ...settings.cluster,
+      // The simulator's nodes all carry one product label; a real cluster gets the GPU type asked for.
+      ...(simulated ? {} : { nodeSelector: { 'nvidia.com/gpu.product': GPU_TYPES[cfg.resources.gpuType].product } }),
+    },
+  );
+  if (simulated && settings.simFailStages.has(stage)) {
+    job.spec!.template.metadata!.annotations = { ...job.spec!.template.metadata!.annotations, 'sim.neuroweaver.dev/fail': 'Error' };
+  }
+  // Secret and Job together: the pod reads the Secret only when its container starts (a kubelet retries
+  // a missing one), and the transition delay is what an operator waits for.
+  const [, created] = await Promise.all([client.apply(buildJobTokenSecret({ ...ref, namespace, token })), client.apply(job)]);
+  // Owned by the Job from now on, so it is garbage-collected with it.
+  const uid = created.metadata?.uid;
+  if (uid) await client.apply(buildJobTokenSecret({ ...ref, namespace, token, owner: { name: names.job, uid } }));
+  return names.job;
+}
+
+export async function stageJobExists(ref: TrainingJobRef): Promise<boolean> {
+  const { client } = await getCluster();
+  return (await client.find(Kinds.Job, trainingJobNames(ref).job)) !== null;
+}
+
+/** Deletes a stage attempt's Job and its pods (cancel, or a Job left over from an abandoned attempt). */
+export async function deleteStageJob(ref: TrainingJobRef): Promise<boolean> {
+  const { client } = await getCluster();
+  const names = trainingJobNames(ref);
+  const deleted = await client.delete(Kinds.Job, names.job, { propagationPolicy: 'Background' });
+  await client.delete(Kinds.Secret, names.secret);
+  return deleted;
+}

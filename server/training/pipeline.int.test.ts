@@ -1,0 +1,262 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/db/client';
+import { auditEvents } from '@/db/schema/audit';
+import { modelVersions } from '@/db/schema/registry';
+import { Kinds, LABELS } from '@/server/cluster';
+import { waitFor } from '@/server/cluster/sim/testing/wait-for';
+import { createFamily } from '@/server/registry/families';
+import { createVersion } from '@/server/registry/versions';
+import { systemMeta, uniqueSlug } from '@/test/fixtures';
+import { issueJobToken } from './job-token';
+import { closeAll, pipelineConfig, startTrainingHarness } from './testing/harness';
+
+let h: Awaited<ReturnType<typeof startTrainingHarness>>;
+
+beforeAll(async () => {
+  h = await startTrainingHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.stop();
+  await closeAll();
+});
+
+async function statusOf(id: string) {
+  const res = await h.api('GET', `/training/${id}/status`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function untilFinished(id: string, timeoutMs = 60_000) {
+  return waitFor(`pipeline ${id} to finish`, async () => {
+    const s = await statusOf(id);
+    return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : null;
+  }, timeoutMs, 100);
+}
+
+async function jobsOf(id: string) {
+  const { items } = await h.env.cluster.client.list(Kinds.Job, { labelSelector: `${LABELS.pipeline}=${id}` });
+  return items.map((j) => j.metadata!.name!);
+}
+
+async function existingFamily() {
+  const slug = uniqueSlug('svc');
+  await createFamily(systemMeta, { slug, displayName: 'Service assistant', baseModel: 'meta-llama/Llama-3.2-3B-Instruct', specialization: 'automotive_service' });
+  await createVersion(systemMeta, slug, { version: '1.0.0' });
+  return slug;
+}
+
+describe('training pipeline on the simulator', () => {
+  it('runs prepare → SFT → RLAIF → evaluate → register through REST and registers one version', async () => {
+    const slug = await existingFamily();
+    const started = await h.api('POST', '/training/start', pipelineConfig(h.dataset(), { mode: 'existing', ref: slug }));
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = started.body.jobId;
+    const done = await untilFinished(id);
+    expect(done.status, JSON.stringify(done.stages.filter((s: { error: string | null }) => s.error))).toBe('succeeded');
+    expect(done.progress).toBe(1);
+    expect(done.stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
+      'prepare:succeeded', 'sft:succeeded', 'generate:succeeded', 'feedback:succeeded', 'reward_model:succeeded', 'ppo:succeeded', 'evaluate:succeeded', 'register:succeeded',
+    ]);
+    expect(done.result).toMatchObject({ family: slug, version: '1.1.0' });
+    expect(done.fallbackReason).toBeNull();
+
+    // One version, bumped from the family's latest, with lineage, artifact and metrics.
+    const versions = await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id));
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({ version: '1.1.0', lineage: expect.objectContaining({ pipelineId: id }), artifactUri: expect.stringMatching(/ppo/) });
+    expect(versions[0].artifactSha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(Object.keys(versions[0].metrics)).toEqual(expect.arrayContaining(['eval_loss', 'reward', 'kl', 'train_loss']));
+
+    // Metric time series from the trainers: loss for SFT, reward and KL for PPO.
+    const metrics = await h.api('GET', `/training/${id}/metrics`);
+    const names = new Set(metrics.body.points.map((p: { stage: string; name: string }) => `${p.stage}/${p.name}`));
+    expect([...names]).toEqual(expect.arrayContaining(['sft/loss', 'ppo/reward', 'ppo/kl', 'evaluate/eval_loss']));
+
+    // Exactly one Job per GPU stage attempt.
+    expect((await jobsOf(id)).sort()).toHaveLength(5);
+
+    const audit = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'training.start'), eq(auditEvents.targetId, id)));
+    expect(audit).toHaveLength(1);
+    const listed = await h.api('GET', '/training?status=succeeded&limit=100');
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toContain(id);
+  }, 90_000);
+
+  it('refuses trainer events with a wrong token (401) and with the token of a finished job (403)', async () => {
+    const slug = await existingFamily();
+    const started = await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }));
+    const id = started.body.jobId;
+    const finished = await untilFinished(id);
+    expect(finished.status, JSON.stringify(finished.stages)).toBe('succeeded');
+    expect(finished.stages.map((s: { stage: string }) => s.stage)).toEqual(['prepare', 'sft', 'evaluate', 'register']);
+    const event = { type: 'progress', progress: 0.5, step: 1 };
+    expect((await h.apiAs()('POST', '/trainer/events', event)).status).toBe(401);
+    expect((await h.apiAs('nwt_bm90LWEtdG9rZW4.AAAA')('POST', '/trainer/events', event)).status).toBe(401);
+    const forged = issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }).slice(0, -4) + 'AAAA';
+    expect((await h.apiAs(forged)('POST', '/trainer/events', event)).status).toBe(401);
+    // A genuine token whose job finished: expired (once the endpoint's 0.5 s "still running" cache has lapsed).
+    await new Promise((r) => setTimeout(r, 600));
+    const expired = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }))('POST', '/trainer/events', event);
+    expect(expired.status).toBe(403);
+    // Malformed events are refused without touching anything.
+    const bad = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }))('POST', '/trainer/events', { type: 'metric', name: 'loss', value: 'NaN', step: 1 });
+    expect(bad.status).toBe(422);
+  }, 60_000);
+
+  it('refuses an unknown family and hyper-parameters out of range with 422 naming the field', async () => {
+    const unknown = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: 'no-such-family' }));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.field).toBe('family.ref');
+    const slug = await existingFamily();
+    const bad = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: slug }, { qlora: { rank: 100000 } }));
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.field).toBe('qlora.rank');
+    const tooBig = await h.api('POST', '/training/start', pipelineConfig(h.dataset(5), { mode: 'existing', ref: slug }, { baseModel: 'llama-3.1-70b', resources: { gpuType: 'nvidia-t4', gpuCount: 1 } }));
+    expect(tooBig.status).toBe(422);
+    // The estimator names what to change (here the batch size first).
+    expect(tooBig.body.error.field).toMatch(/^(resources|qlora)\./);
+    expect(tooBig.body.error.message).toMatch(/GiB/);
+    // Nothing was written for refused runs.
+    expect((await h.api('GET', '/training?limit=100')).body.items.filter((p: { family: string }) => p.family === slug)).toHaveLength(0);
+  });
+});
+
+describe('cancel, retry and waiting for GPU', () => {
+  it('shows waiting for GPU with the queue position, cancels (Job deleted, finished stages kept), refuses a second cancel, and retries from the cancelled stage', async () => {
+    const slug = await existingFamily();
+    h.env.sim.settings.update({ gpusPerNode: 0 });
+    try {
+      const a = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      const waitingA = await waitFor('first pipeline to wait for a GPU', async () => {
+        const s = await statusOf(a);
+        return s.stages.find((x: { stage: string; waiting: string | null }) => x.stage === 'sft' && x.waiting)?.waiting;
+      }, 20_000, 100);
+      expect(waitingA).toBe('waiting for GPU (1st in queue)');
+      const b = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      await waitFor('second pipeline to queue behind the first', async () => (await statusOf(b)).stages.find((x: { stage: string }) => x.stage === 'sft').waiting === 'waiting for GPU (2nd in queue)', 20_000, 100);
+
+      const before = await statusOf(a);
+      const jobName = before.stages.find((x: { stage: string }) => x.stage === 'sft').jobName;
+      expect(await h.env.cluster.client.find(Kinds.Job, jobName)).not.toBeNull();
+      const cancelled = await h.api('POST', `/training/${a}/cancel`, { reason: 'test' });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('cancelled');
+      const stages = Object.fromEntries(cancelled.body.stages.map((s: { stage: string }) => [s.stage, s]));
+      expect(stages.prepare).toMatchObject({ status: 'succeeded', result: expect.objectContaining({ datasetSha256: expect.stringMatching(/^[a-f0-9]{64}$/) }) });
+      expect(stages.sft.status).toBe('cancelled');
+      expect(stages.evaluate.status).toBe('pending');
+      expect(await h.env.cluster.client.find(Kinds.Job, jobName)).toBeNull();
+      const again = await h.api('POST', `/training/${a}/cancel`, {});
+      expect(again.status).toBe(409);
+      const audit = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'training.cancel'), eq(auditEvents.targetId, a)));
+      expect(audit).toHaveLength(1);
+      // The other pipeline moves up the queue.
+      await waitFor('second pipeline to move up', async () => (await statusOf(b)).stages.find((x: { stage: string }) => x.stage === 'sft').waiting === 'waiting for GPU (1st in queue)', 20_000, 100);
+
+      h.env.sim.settings.update({ gpusPerNode: 2 });
+      const retried = await h.api('POST', `/training/${a}/retry`);
+      expect(retried.status).toBe(200);
+      const [doneA, doneB] = await Promise.all([untilFinished(a), untilFinished(b)]);
+      expect(doneB.status).toBe('succeeded');
+      expect(doneA.status).toBe('succeeded');
+      const finalStages = Object.fromEntries(doneA.stages.map((s: { stage: string }) => [s.stage, s]));
+      expect(finalStages.prepare.attempt).toBe(1);
+      expect(finalStages.sft.attempt).toBe(2);
+      // The cancelled attempt's Job is gone; only attempt 2 ran to the end.
+      expect((await jobsOf(a)).filter((n) => n.startsWith('sft-'))).toEqual([expect.stringMatching(/-a2$/)]);
+      expect((await h.api('POST', `/training/${a}/cancel`, {})).status).toBe(409);
+    } finally {
+      h.env.sim.settings.update({ gpusPerNode: 2 });
+    }
+  }, 90_000);
+
+  it('fails a stage with the cause in plain words and retries the run from that stage', async () => {
+    const slug = await existingFamily();
+    process.env.NEUROWEAVER_SIM_FAIL_STAGES = 'sft';
+    let id: string;
+    try {
+      id = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      const failed = await untilFinished(id);
+      expect(failed.status).toBe('failed');
+      const sft = failed.stages.find((s: { stage: string }) => s.stage === 'sft');
+      expect(sft).toMatchObject({ status: 'failed', errorCode: 'exit_code' });
+      expect(sft.error).toMatch(/exited with code 1/);
+      expect(failed.error).toMatch(/^sft: /);
+    } finally {
+      delete process.env.NEUROWEAVER_SIM_FAIL_STAGES;
+    }
+    const retried = await h.api('POST', `/training/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.stages.find((s: { stage: string }) => s.stage === 'sft')).toMatchObject({ status: 'queued', attempt: 2 });
+    const done = await untilFinished(id);
+    expect(done.status).toBe('succeeded');
+    expect(done.stages.find((s: { stage: string }) => s.stage === 'prepare').attempt).toBe(1);
+    expect((await jobsOf(id)).filter((n) => n.startsWith('sft-')).sort()).toEqual([expect.stringMatching(/-a1$/), expect.stringMatching(/-a2$/)]);
+    expect((await h.api('POST', `/training/${id}/retry`)).status).toBe(409);
+    expect(await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id))).toHaveLength(1);
+  }, 90_000);
+});
+
+describe('RLAIF fallback', () => {
+  it('registers the SFT model, marked with why, when an RLAIF stage fails after its retries', async () => {
+    const slug = await existingFamily();
+    process.env.NEUROWEAVER_SIM_FAIL_STAGES = 'reward_model';
+    try {
+      const id = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(), { mode: 'existing', ref: slug }))).body.jobId;
+      const done = await untilFinished(id);
+      expect(done.status).toBe('succeeded');
+      expect(done.stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`)).toEqual([
+        'prepare:succeeded', 'sft:succeeded', 'generate:succeeded', 'feedback:succeeded', 'reward_model:failed', 'ppo:skipped', 'evaluate:succeeded', 'register:succeeded',
+      ]);
+      expect(done.fallbackReason).toMatch(/RLAIF did not complete: reward_model failed \(.*exited with code 1/);
+      const [version] = await db.select().from(modelVersions).where(eq(modelVersions.trainingJobId, id));
+      expect(version.tags).toContain('rlaif-fallback');
+      expect(version.notes).toMatch(/Registered from the SFT model/);
+      expect(version.config).toMatchObject({ trainedStage: 'sft', rlaifFallback: done.fallbackReason });
+      expect(version.artifactUri).toMatch(/sft/);
+      // The reward-model Job was tried with its pod retries (backoffLimit 2), as one Job.
+      expect((await jobsOf(id)).filter((n) => n.startsWith('reward-model'))).toHaveLength(1);
+      expect(await jobsOf(id)).not.toContainEqual(expect.stringMatching(/^ppo-/));
+    } finally {
+      delete process.env.NEUROWEAVER_SIM_FAIL_STAGES;
+    }
+  }, 90_000);
+});
+
+describe('trainer events while a stage runs', () => {
+  it('accepts metrics, logs and progress with the job token, ignores out-of-order progress, and refuses the token of another attempt', async () => {
+    const slug = await existingFamily();
+    h.env.sim.settings.update({ gpusPerNode: 0 });
+    try {
+      const id = (await h.api('POST', '/training/start', pipelineConfig(h.dataset(10), { mode: 'existing', ref: slug }, { rlaif: { enabled: false } }))).body.jobId;
+      await waitFor('sft to run', async () => (await statusOf(id)).stages.find((s: { stage: string }) => s.stage === 'sft').status === 'running', 20_000, 50);
+      const trainer = h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 1 }));
+      expect((await trainer('POST', '/trainer/events', { type: 'progress', progress: 0.6, step: 60, totalSteps: 100 })).status).toBe(202);
+      const batch = await trainer('POST', '/trainer/events', {
+        events: [
+          { type: 'metric', name: 'loss', value: 0.42, step: 60 },
+          { type: 'log', line: 'epoch 2 of 3' },
+          { type: 'progress', progress: 0.3, step: 30, totalSteps: 100 },
+        ],
+      });
+      expect(batch.status).toBe(202);
+      expect(batch.body).toEqual({ accepted: 3 });
+      // Written within the flush interval; the late, lower step did not move progress back.
+      const sft = await waitFor('the events to be written', async () => {
+        const s = (await statusOf(id)).stages.find((x: { stage: string }) => x.stage === 'sft');
+        return s.step === 60 ? s : null;
+      }, 5_000, 50);
+      expect(sft).toMatchObject({ progress: 0.6, step: 60, totalSteps: 100 });
+      const status = await statusOf(id);
+      expect(status.latestMetrics.sft.loss).toBe(0.42);
+      expect((await h.api('GET', `/training/${id}/metrics?stage=sft`)).body.points).toEqual([expect.objectContaining({ name: 'loss', value: 0.42, step: 60, attempt: 1 })]);
+      // A token for an attempt that does not exist (yet) is refused, and writes nothing.
+      const other = await h.apiAs(issueJobToken({ pipelineId: id, stage: 'sft', attempt: 2 }))('POST', '/trainer/events', { type: 'metric', name: 'loss', value: 9, step: 1 });
+      expect(other.status).toBe(403);
+      expect((await h.api('POST', `/training/${id}/cancel`, {})).status).toBe(200);
+      expect((await trainer('POST', '/trainer/events', { type: 'log', line: 'too late' })).status).toBe(403);
+    } finally {
+      h.env.sim.settings.update({ gpusPerNode: 2 });
+    }
+  }, 60_000);
+});

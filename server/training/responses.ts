@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { trainingPipelineStatusEnum, trainingStageStatusEnum } from '@/db/schema/training';
+import { STAGES } from './stages';
+
+/** Response shapes for the OpenAPI document; they mirror service.ts. */
+const isoDate = z.iso.datetime({ offset: true });
+
+const pipelineSummary = {
+  id: z.uuid(),
+  name: z.string(),
+  status: z.enum(trainingPipelineStatusEnum.enumValues),
+  family: z.string(),
+  baseModel: z.string(),
+  rlaif: z.boolean(),
+  currentStage: z.enum(STAGES).nullable(),
+  fallbackReason: z.string().nullable().describe('Why RLAIF did not complete (the SFT model was registered instead)'),
+  errorCode: z.string().nullable(),
+  error: z.string().nullable(),
+  resultVersion: z.string().nullable(),
+  resultVersionId: z.uuid().nullable(),
+  createdBy: z.string(),
+  createdAt: isoDate,
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  progress: z.number().min(0).max(1),
+};
+
+export const startResponse = z.object({ jobId: z.uuid().describe('The pipeline id') }).meta({ id: 'TrainingStarted' });
+
+export const pipelineStatusResponse = z
+  .object({
+    ...pipelineSummary,
+    config: z.record(z.string(), z.unknown()),
+    result: z.object({ family: z.string(), version: z.string(), versionId: z.string().nullable() }).nullable(),
+    stages: z.array(
+      z.object({
+        stage: z.enum(STAGES),
+        kind: z.enum(['gpu', 'worker']),
+        status: z.enum(trainingStageStatusEnum.enumValues),
+        attempt: z.number().int(),
+        jobName: z.string().nullable(),
+        progress: z.number(),
+        step: z.number().int().nullable(),
+        totalSteps: z.number().int().nullable(),
+        waiting: z.string().nullable().describe('e.g. "waiting for GPU (2nd in queue)"'),
+        errorCode: z.string().nullable(),
+        error: z.string().nullable().describe('The failure cause in plain words'),
+        result: z.record(z.string(), z.unknown()),
+        startedAt: isoDate.nullable(),
+        finishedAt: isoDate.nullable(),
+      }),
+    ),
+    latestMetrics: z.record(z.string(), z.record(z.string(), z.number())).describe('stage → metric → latest value'),
+  })
+  .meta({ id: 'TrainingPipelineStatus' });
+
+export const pipelinePageResponse = z.object({ items: z.array(z.object(pipelineSummary)), nextCursor: z.string().nullable() }).meta({ id: 'TrainingPipelinePage' });
+
+export const metricsResponse = z
+  .object({
+    points: z.array(z.object({ id: z.number().int(), stage: z.enum(STAGES), attempt: z.number().int(), name: z.string(), step: z.number().int(), value: z.number(), at: isoDate })),
+    lastId: z.number().int().describe('Pass as `after` to get only newer points'),
+  })
+  .meta({ id: 'TrainingMetrics' });
+
+export const trainerEventsResponse = z.object({ accepted: z.number().int() });

@@ -1,0 +1,93 @@
+import type { RequestMeta } from '@/server/auth/actor';
+import { logger } from '@/server/logger';
+import type { PipelineConfig } from './config';
+import { runPrepareStage } from './dataset';
+import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
+import { readGeneratedSamples, runFeedbackStage } from './judge';
+import { runRegisterStage } from './register-stage';
+import { stageKind, type StageName } from './stages';
+import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
+import { and, eq } from 'drizzle-orm';
+import { db } from '@/db/client';
+import { trainingStages } from '@/db/schema/training';
+import { trainingJobNames } from '@/server/cluster';
+
+const log = logger.child({ component: 'training' });
+
+/** At most this many register stages at once: each holds a connection for its lock while the registry takes another. */
+const REGISTER_SLOTS = 4;
+let registerBusy = 0;
+const registerWaiters: (() => void)[] = [];
+async function withRegisterSlot<T>(fn: () => Promise<T>): Promise<T> {
+  while (registerBusy >= REGISTER_SLOTS) await new Promise<void>((r) => registerWaiters.push(r));
+  registerBusy++;
+  try {
+    return await fn();
+  } finally {
+    registerBusy--;
+    registerWaiters.shift()?.();
+  }
+}
+
+async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: StageName, attempt: number): Promise<Record<string, unknown>> {
+  const config = pipeline.config as unknown as PipelineConfig;
+  const write = async (line: string) => appendLog(db, pipeline.id, stage, attempt, line);
+  switch (stage) {
+    case 'prepare':
+      return (await runPrepareStage({ pipelineId: pipeline.id, config, log: write })) as unknown as Record<string, unknown>;
+    case 'feedback': {
+      // The generate stage's responses (responses.jsonl in its artifact directory), when its trainer wrote them;
+      // otherwise (the simulated trainer writes none) the feedback stage produces responses itself.
+      const [generate] = await db.select({ result: trainingStages.result }).from(trainingStages).where(and(eq(trainingStages.pipelineId, pipeline.id), eq(trainingStages.stage, 'generate')));
+      const artifact = (generate?.result as { artifact?: { uri?: string } } | undefined)?.artifact;
+      const samples = artifact?.uri ? ((await readGeneratedSamples(artifact.uri)) ?? undefined) : undefined;
+      return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples, log: write })) as unknown as Record<string, unknown>;
+    }
+    case 'register':
+      return withRegisterSlot(() => runRegisterStage(meta, pipeline, write));
+    default:
+      throw new Error(`${stage} is not a worker stage`);
+  }
+}
+
+export interface RunStageOptions {
+  /** Whether this is the queue's last attempt: a failure then fails the stage instead of being retried. */
+  finalAttempt: boolean;
+}
+
+/**
+ * One BullMQ job = one stage attempt. Idempotent: it does nothing unless the attempt is queued or running
+ * in a running pipeline. Worker stages run here and complete in one transaction; GPU stages apply their
+ * Job (deterministic name, server-side apply) and return — the watcher (./watcher.ts) completes them.
+ */
+export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStageOptions): Promise<{ outcome: string }> {
+  const { pipelineId, stage, attempt } = ref;
+  const kind = stageKind(stage);
+  const jobName = kind === 'gpu' ? trainingJobNames({ pipelineId, stage, attempt }).job : null;
+  const running = await markStageRunning(pipelineId, stage, attempt, jobName);
+  if (!running) return { outcome: 'skipped (not queued)' };
+  try {
+    if (kind === 'gpu') {
+      // Already running: dispatched by the watcher, or by an earlier run of this job that died. A Job that
+      // exists is left alone; one that does not (killed between the two steps) is created now.
+      if (running.alreadyRunning && (await stageJobExists({ pipelineId, stage, attempt }))) return { outcome: 'job exists' };
+      await applyStageJob(running.pipeline, stage, attempt);
+      return { outcome: running.alreadyRunning ? 'job re-applied' : 'job created' };
+    }
+    const result = await runWorkerStage(meta, running.pipeline, stage, attempt);
+    const moved = await completeStage(pipelineId, stage, attempt, result);
+    if (moved?.next) await enqueueStage(moved.next, (running.pipeline.config as unknown as PipelineConfig).priority);
+    return { outcome: moved ? 'completed' : 'completed elsewhere' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const domain = error instanceof Error && 'status' in error && typeof (error as { status: unknown }).status === 'number' && (error as { status: number }).status < 500;
+    if (opts.finalAttempt || domain) {
+      log.warn({ pipelineId, stage, attempt, err: error }, 'training stage failed');
+      const moved = await failStage(pipelineId, stage, attempt, { code: domain ? 'invalid' : 'error', message });
+      if (moved?.next) await enqueueStage(moved.next, (running.pipeline.config as unknown as PipelineConfig).priority);
+      return { outcome: 'failed' };
+    }
+    await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] ${stage} hit an error, will retry: ${message}`).catch(() => undefined);
+    throw error;
+  }
+}

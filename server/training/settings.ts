@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ConfigError } from '@/server/env';
+import type { TrainingClusterConfig } from '@/server/cluster';
+
+/*
+ * Training settings read from the environment (validated once, empty strings count as unset):
+ *
+ *   NEUROWEAVER_TRAINER_IMAGE          trainer image for the GPU stages (default neuroweaver/trainer:latest)
+ *   NEUROWEAVER_TRAINER_CALLBACK_URL   URL trainers POST events to; default `${NEXTAUTH_URL}/api/v1/trainer/events`
+ *                                      (set it to the dedicated API process, `npm run api`, in production)
+ *   NEUROWEAVER_DATASETS_PVC           PVC with the uploaded datasets (default neuroweaver-datasets)
+ *   NEUROWEAVER_ARTIFACTS_PVC          PVC receiving checkpoints (default neuroweaver-artifacts)
+ *   NEUROWEAVER_SIM_FAIL_STAGES        simulated cluster only: comma-separated stages whose Jobs the simulated
+ *                                      trainer fails (fault injection for demos and tests)
+ *   NEUROWEAVER_SIM_TRAINER_SECONDS    simulated cluster only: cluster-time length of each simulated training
+ *                                      Job (`simDurationSeconds` in NW_CONFIG; default: the simulator's own)
+ */
+
+const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const schema = z.object({
+  NEUROWEAVER_TRAINER_IMAGE: z.preprocess(emptyAsUnset, z.string().default('neuroweaver/trainer:latest')),
+  NEUROWEAVER_TRAINER_CALLBACK_URL: z.preprocess(emptyAsUnset, z.url({ error: 'must be a URL' }).optional()),
+  NEXTAUTH_URL: z.preprocess(emptyAsUnset, z.string().optional()),
+  PORT: z.preprocess(emptyAsUnset, z.string().optional()),
+  NEUROWEAVER_DATASETS_PVC: z.preprocess(emptyAsUnset, z.string().default('neuroweaver-datasets')),
+  NEUROWEAVER_ARTIFACTS_PVC: z.preprocess(emptyAsUnset, z.string().default('neuroweaver-artifacts')),
+  NEUROWEAVER_SIM_FAIL_STAGES: z.preprocess(emptyAsUnset, z.string().default('')),
+  NEUROWEAVER_SIM_TRAINER_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).positive('must be greater than 0').optional()),
+});
+
+export interface TrainingSettings {
+  image: string;
+  callbackUrl: string;
+  cluster: TrainingClusterConfig;
+  simFailStages: Set<string>;
+  simTrainerSeconds: number | undefined;
+}
+
+/** Read on every call (tests change the environment between cases); cheap. */
+export function trainingSettings(env: Record<string, string | undefined> = process.env): TrainingSettings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Configuration error: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const base = (e.NEXTAUTH_URL ?? `http://localhost:${e.PORT ?? '3000'}`).replace(/\/+$/, '');
+  return {
+    image: e.NEUROWEAVER_TRAINER_IMAGE,
+    callbackUrl: e.NEUROWEAVER_TRAINER_CALLBACK_URL ?? `${base}/api/v1/trainer/events`,
+    cluster: {
+      datasets: { claimName: e.NEUROWEAVER_DATASETS_PVC },
+      artifacts: { claimName: e.NEUROWEAVER_ARTIFACTS_PVC },
+    },
+    simTrainerSeconds: e.NEUROWEAVER_SIM_TRAINER_SECONDS,
+    simFailStages: new Set(e.NEUROWEAVER_SIM_FAIL_STAGES.split(',').map((s) => s.trim()).filter(Boolean)),
+  };
+}

@@ -1,0 +1,194 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { db, type Tx } from '@/db/client';
+import { trainingLogs, trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
+import { RLAIF_STAGES, type StageName } from './stages';
+
+/*
+ * The pipeline state machine. Every function here is ONE transaction that locks the pipeline row and
+ * moves state only from the state it expects (stage attempt and status in the WHERE clause): a retried
+ * BullMQ job, a watch event seen twice or a second worker racing this one finds nothing to move and
+ * returns null, so each transition happens exactly once. The caller enqueues the returned next stage
+ * after the commit; a lost enqueue (process killed in between) is repaired by `queuedStages()`
+ * (the watcher re-enqueues them; BullMQ deduplicates on the job id).
+ */
+
+export type PipelineRow = typeof trainingPipelines.$inferSelect;
+export type StageRow = typeof trainingStages.$inferSelect;
+
+export interface NextStage {
+  pipelineId: string;
+  stage: StageName;
+  attempt: number;
+}
+
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+async function lockPipeline(tx: Tx, pipelineId: string): Promise<PipelineRow | null> {
+  const [row] = await tx.select().from(trainingPipelines).where(eq(trainingPipelines.id, pipelineId)).for('update');
+  return row ?? null;
+}
+
+async function stagesOf(tx: Tx, pipelineId: string): Promise<StageRow[]> {
+  return tx.select().from(trainingStages).where(eq(trainingStages.pipelineId, pipelineId)).orderBy(asc(trainingStages.position));
+}
+
+async function recordAttempt(tx: Tx, stage: StageRow, status: StageRow['status'], failure?: Failure) {
+  await tx
+    .insert(trainingStageAttempts)
+    .values({ pipelineId: stage.pipelineId, stage: stage.stage, attempt: stage.attempt, status, jobName: stage.jobName, errorCode: failure?.code ?? null, error: failure?.message ?? null, startedAt: stage.startedAt })
+    .onConflictDoNothing();
+}
+
+/** Queues `stage` (its next attempt) and points the pipeline at it. */
+async function queueStage(tx: Tx, stage: StageRow): Promise<NextStage> {
+  const attempt = stage.attempt + 1;
+  await tx
+    .update(trainingStages)
+    .set({ status: 'queued', attempt, jobName: null, progress: 0, step: null, totalSteps: null, waiting: null, errorCode: null, error: null, startedAt: null, finishedAt: null, updatedAt: sql`now()` })
+    .where(and(eq(trainingStages.pipelineId, stage.pipelineId), eq(trainingStages.stage, stage.stage)));
+  await tx.update(trainingPipelines).set({ currentStage: stage.stage, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, stage.pipelineId));
+  return { pipelineId: stage.pipelineId, stage: stage.stage as StageName, attempt };
+}
+
+/** Appends a line to the pipeline's log tail (worker stages and state changes). */
+export async function appendLog(tx: Tx | typeof db, pipelineId: string, stage: StageName, attempt: number, line: string) {
+  await tx.insert(trainingLogs).values({ pipelineId, stage, attempt, line: line.slice(0, 4000) });
+}
+
+/**
+ * queued → running for one stage attempt, in one statement (the dispatch path is latency-critical): the
+ * stage row's lock serialises it with a cancel, which re-checks the same row. Null when the attempt is
+ * not queued in a running pipeline; `alreadyRunning` when it was running already (a re-delivered job).
+ */
+export async function markStageRunning(pipelineId: string, stage: StageName, attempt: number, jobName: string | null): Promise<{ pipeline: PipelineRow; stage: StageRow; alreadyRunning: boolean } | null> {
+  const [moved] = await db
+    .update(trainingStages)
+    .set({ status: 'running', jobName, startedAt: sql`now()`, updatedAt: sql`now()` })
+    .from(trainingPipelines)
+    .where(
+      and(
+        eq(trainingStages.pipelineId, pipelineId),
+        eq(trainingStages.stage, stage),
+        eq(trainingStages.attempt, attempt),
+        eq(trainingStages.status, 'queued'),
+        eq(trainingPipelines.id, trainingStages.pipelineId),
+        eq(trainingPipelines.status, 'running'),
+      ),
+    )
+    .returning({ stage: trainingStages, pipeline: trainingPipelines });
+  if (moved) {
+    await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`);
+    return { ...moved, alreadyRunning: false };
+  }
+  const state = await stageState(pipelineId, stage);
+  if (!state || state.pipelineStatus !== 'running' || state.stage.attempt !== attempt || state.stage.status !== 'running') return null;
+  const [pipeline] = await db.select().from(trainingPipelines).where(eq(trainingPipelines.id, pipelineId));
+  return { pipeline, stage: state.stage, alreadyRunning: true };
+}
+
+/**
+ * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
+ * into what the stage already holds (a GPU stage's artifact arrives earlier, as a trainer event).
+ */
+export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean } | null> {
+  return db.transaction(async (tx) => {
+    const pipeline = await lockPipeline(tx, pipelineId);
+    if (!pipeline || pipeline.status !== 'running') return null;
+    const [done] = await tx
+      .update(trainingStages)
+      .set({ status: 'succeeded', progress: 1, waiting: null, finishedAt: sql`now()`, updatedAt: sql`now()`, result: sql`${trainingStages.result} || ${JSON.stringify(result)}::jsonb` })
+      .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')))
+      .returning();
+    if (!done) return null;
+    await recordAttempt(tx, done, 'succeeded');
+    if (typeof result.versionId === 'string' && typeof result.version === 'string') {
+      await tx.update(trainingPipelines).set({ resultVersionId: result.versionId, resultVersion: result.version }).where(eq(trainingPipelines.id, pipelineId));
+    }
+    await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} succeeded`);
+    const pending = (await stagesOf(tx, pipelineId)).find((s) => s.status === 'pending');
+    if (pending) return { next: await queueStage(tx, pending), finished: false };
+    await tx.update(trainingPipelines).set({ status: 'succeeded', currentStage: null, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, pipelineId));
+    return { next: null, finished: true };
+  });
+}
+
+/**
+ * running/queued → failed. An RLAIF stage of a run that has not fallen back yet skips the other RLAIF
+ * stages and queues `evaluate` (of the SFT model), recording why; any other failure fails the pipeline.
+ */
+export async function failStage(pipelineId: string, stage: StageName, attempt: number, failure: Failure): Promise<{ next: NextStage | null; fallback: boolean } | null> {
+  return db.transaction(async (tx) => {
+    const pipeline = await lockPipeline(tx, pipelineId);
+    if (!pipeline || pipeline.status !== 'running') return null;
+    const [failed] = await tx
+      .update(trainingStages)
+      .set({ status: 'failed', waiting: null, errorCode: failure.code, error: failure.message, finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), inArray(trainingStages.status, ['queued', 'running'])))
+      .returning();
+    if (!failed) return null;
+    await recordAttempt(tx, failed, 'failed', failure);
+    await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} failed: ${failure.message}`);
+
+    if (pipeline.rlaif && RLAIF_STAGES.has(stage) && !pipeline.fallbackReason) {
+      const reason = `RLAIF did not complete: ${stage} failed (${failure.message}); registered the SFT model instead`;
+      const rest = await stagesOf(tx, pipelineId);
+      const skip = rest.filter((s) => RLAIF_STAGES.has(s.stage as StageName) && s.status === 'pending').map((s) => s.stage);
+      if (skip.length) {
+        await tx
+          .update(trainingStages)
+          .set({ status: 'skipped', updatedAt: sql`now()` })
+          .where(and(eq(trainingStages.pipelineId, pipelineId), inArray(trainingStages.stage, skip)));
+      }
+      await tx.update(trainingPipelines).set({ fallbackReason: reason, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, pipelineId));
+      const evaluate = rest.find((s) => s.stage === 'evaluate' && s.status === 'pending');
+      if (evaluate) {
+        await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] falling back: ${reason}`);
+        return { next: await queueStage(tx, evaluate), fallback: true };
+      }
+    }
+    await tx
+      .update(trainingPipelines)
+      .set({ status: 'failed', errorCode: failure.code, error: `${stage}: ${failure.message}`, finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(trainingPipelines.id, pipelineId));
+    return { next: null, fallback: false };
+  });
+}
+
+/** Progress of a stage while it runs (worker stages; trainer progress comes through ./ingest.ts). */
+export async function setStageProgress(pipelineId: string, stage: StageName, attempt: number, progress: number) {
+  await db
+    .update(trainingStages)
+    .set({ progress: Math.min(1, Math.max(0, progress)), updatedAt: sql`now()` })
+    .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));
+}
+
+/** "waiting for GPU (2nd in queue)" or null, only while that attempt runs. */
+export async function setStageWaiting(pipelineId: string, stage: StageName, attempt: number, waiting: string | null) {
+  await db
+    .update(trainingStages)
+    .set({ waiting, updatedAt: sql`now()` })
+    .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));
+}
+
+/** Stage attempts that are queued in running pipelines: what should be in the BullMQ queue. */
+export async function queuedStages(): Promise<NextStage[]> {
+  const rows = await db
+    .select({ pipelineId: trainingStages.pipelineId, stage: trainingStages.stage, attempt: trainingStages.attempt })
+    .from(trainingStages)
+    .innerJoin(trainingPipelines, eq(trainingPipelines.id, trainingStages.pipelineId))
+    .where(and(eq(trainingPipelines.status, 'running'), eq(trainingStages.status, 'queued')));
+  return rows.map((r) => ({ ...r, stage: r.stage as StageName }));
+}
+
+/** The state of one stage attempt, for the event endpoint and the watcher. */
+export async function stageState(pipelineId: string, stage: StageName): Promise<{ pipelineStatus: PipelineRow['status']; stage: StageRow } | null> {
+  const [row] = await db
+    .select({ pipelineStatus: trainingPipelines.status, stage: trainingStages })
+    .from(trainingStages)
+    .innerJoin(trainingPipelines, eq(trainingPipelines.id, trainingStages.pipelineId))
+    .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage)));
+  return row ?? null;
+}

@@ -1,0 +1,169 @@
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IPod } from 'kubernetes-models/v1/Pod';
+import { ANNOTATIONS, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, trainingLabels, type WatchHandle } from '@/server/cluster';
+import { logger } from '@/server/logger';
+import { deleteStageJob, enqueueStage } from './dispatch';
+import { systemActor } from '@/server/auth/actor';
+import { runStage } from './run-stage';
+import { STAGES, stageKind, type StageName } from './stages';
+import { completeStage, failStage, queuedStages, setStageWaiting, stageState } from './transitions';
+
+const log = logger.child({ component: 'training-watcher' });
+
+/** How long the queued job of a stage this watcher dispatched itself waits before checking on it. */
+const SAFETY_NET_DELAY_MS = 5_000;
+
+const TRAINING_SELECTOR = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' });
+
+interface Ref {
+  pipelineId: string;
+  stage: StageName;
+  attempt: number;
+}
+
+function refOf(obj: { metadata?: { annotations?: Record<string, string> } }): Ref | null {
+  const a = obj.metadata?.annotations ?? {};
+  const pipelineId = a[ANNOTATIONS.pipelineId];
+  const stage = a[ANNOTATIONS.stage] as StageName;
+  const attempt = Number(a[ANNOTATIONS.attempt]);
+  if (!pipelineId || !(STAGES as readonly string[]).includes(stage) || !Number.isInteger(attempt)) return null;
+  return { pipelineId, stage, attempt };
+}
+
+const condition = (job: IJob, type: string) => job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+
+function ordinal(n: number): string {
+  const s = ['th', 'st', 'nd', 'rd'];
+  const v = n % 100;
+  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
+}
+
+/**
+ * Follows the training Jobs and their pods on the cluster and moves the pipelines along: a Job that
+ * completed completes its stage, a failed one fails it with the cause in plain words, a pod Pending for
+ * lack of GPUs shows "waiting for GPU" with its place in the queue. It also deletes Jobs of attempts that
+ * are no longer running (cancelled meanwhile) and re-enqueues queued stages whose enqueue was lost.
+ * Every action is an idempotent transition, so several workers may run a watcher each.
+ */
+export class TrainingWatcher {
+  private jobs?: WatchHandle;
+  private pods?: WatchHandle;
+  private timer?: NodeJS.Timeout;
+  private readonly pending = new Map<string, { ref: Ref; created: string; waiting: string | null }>();
+  private stopped = false;
+  /** Job finish → stage transition handled (ms since the Job's condition appeared), for the bench. */
+  readonly handled: { at: number; ref: Ref; outcome: string }[] = [];
+
+  async start(reconcileEveryMs = 5_000): Promise<void> {
+    const { client } = await getCluster();
+    this.jobs = client.watch<IJob>(Kinds.Job, { labelSelector: TRAINING_SELECTOR }, (event) => {
+      if (event.type === 'SYNC') return Promise.all(event.objects.map((j) => this.onJob(j, true))).then(() => undefined);
+      if (event.type === 'DELETED') return;
+      return this.onJob(event.object, false);
+    });
+    this.pods = client.watch<IPod>(Kinds.Pod, { labelSelector: TRAINING_SELECTOR }, (event) => {
+      if (event.type === 'SYNC') {
+        this.pending.clear();
+        for (const p of event.objects) this.trackPod(p, false);
+      } else this.trackPod(event.object, event.type === 'DELETED');
+      return this.publishQueue();
+    });
+    await Promise.all([this.jobs.ready, this.pods.ready]);
+    const loop = async () => {
+      if (this.stopped) return;
+      await this.reconcile().catch((err) => log.warn({ err }, 'training reconcile failed'));
+      if (!this.stopped) this.timer = setTimeout(loop, reconcileEveryMs);
+    };
+    await loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.jobs?.stop();
+    this.pods?.stop();
+  }
+
+  /**
+   * Queued stages with no BullMQ job (an enqueue lost to a crash) get one; duplicates are dropped by job id.
+   * Active Jobs whose stage attempt no longer runs (a cancel that raced a dispatch) are deleted.
+   */
+  async reconcile(): Promise<void> {
+    for (const next of await queuedStages()) await enqueueStage(next);
+    const { client } = await getCluster();
+    const { items } = await client.list(Kinds.Job, { labelSelector: TRAINING_SELECTOR });
+    for (const job of items) if (!condition(job, 'Complete') && !condition(job, 'Failed')) await this.onJob(job, true);
+  }
+
+  private async onJob(job: IJob, check: boolean): Promise<void> {
+    const ref = refOf(job);
+    if (!ref) return;
+    const complete = condition(job, 'Complete');
+    const failed = condition(job, 'Failed');
+    try {
+      if (!complete && !failed) {
+        // A Job of an attempt that is no longer running (cancelled, superseded) has nothing to do.
+        if (check) {
+          const state = await stageState(ref.pipelineId, ref.stage);
+          if (state && (state.pipelineStatus !== 'running' || state.stage.attempt !== ref.attempt || !['queued', 'running'].includes(state.stage.status))) {
+            log.info({ ...ref }, 'deleting a training Job whose stage attempt is no longer running');
+            await deleteStageJob(ref);
+          }
+        }
+        return;
+      }
+      let moved;
+      if (complete) {
+        moved = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
+      } else {
+        const { client } = await getCluster();
+        const pods = (await client.list(Kinds.Pod, { labelSelector: labelSelector(trainingLabels(ref)) })).items;
+        const failure = describeJobFailure(job, pods) ?? { code: 'failed', message: 'the Job failed' };
+        moved = await failStage(ref.pipelineId, ref.stage, ref.attempt, failure);
+      }
+      if (moved) {
+        this.handled.push({ at: Date.now(), ref, outcome: complete ? 'completed' : 'failed' });
+        if (this.handled.length > 10_000) this.handled.splice(0, 5_000);
+        if (moved.next) {
+          // A GPU stage is dispatched here at once; its queued job is a safety net that runs a little later
+          // (and finds the Job there) — or takes over if this process dies first. Durable before direct.
+          const gpu = stageKind(moved.next.stage) === 'gpu';
+          await enqueueStage(moved.next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
+          if (gpu) {
+            await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
+          }
+        }
+      }
+    } catch (err) {
+      log.warn({ err, ...ref }, 'training Job event not handled; the next event or reconcile retries');
+    }
+  }
+
+  private trackPod(pod: IPod, deleted: boolean) {
+    const uid = pod.metadata?.uid;
+    const ref = refOf(pod);
+    if (!uid || !ref) return;
+    const failure = deleted ? null : describePodFailure(pod);
+    if (failure?.code === 'waiting_for_gpu') {
+      const prev = this.pending.get(uid);
+      this.pending.set(uid, { ref, created: String(pod.metadata?.creationTimestamp ?? ''), waiting: prev?.waiting ?? null });
+    } else if (this.pending.has(uid)) {
+      this.pending.delete(uid);
+      void setStageWaiting(ref.pipelineId, ref.stage, ref.attempt, null).catch(() => undefined);
+    }
+  }
+
+  /** Writes each waiting pod's place in the GPU queue (oldest first), only where it changed. */
+  private async publishQueue(): Promise<void> {
+    const queue = [...this.pending.values()].sort((a, b) => a.created.localeCompare(b.created));
+    await Promise.all(
+      queue.map(async (entry, i) => {
+        const text = `waiting for GPU (${ordinal(i + 1)} in queue)`;
+        if (entry.waiting === text) return;
+        entry.waiting = text;
+        await setStageWaiting(entry.ref.pipelineId, entry.ref.stage, entry.ref.attempt, text).catch(() => undefined);
+      }),
+    );
+  }
+}
+
