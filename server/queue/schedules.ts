@@ -1,5 +1,4 @@
 import { deploymentConfig } from '@/server/deployments/config';
-import type { z } from 'zod';
 import { getQueue } from './factory';
 import { type JobInput, type JobName, payloadSchema, type QueueName } from './queues';
 
