@@ -13,6 +13,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { RefreshControl } from '@/components/ui/refresh-control';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { RelativeTime } from '@/components/ui/time';
+import styles from './ab.module.css';
 import { RecommendationBadge } from './recommendation-badge';
 import { type AbTest, testHref } from './types';
 
@@ -64,10 +65,11 @@ export function AbTestList() {
     {
       key: 'variants',
       header: 'Variants',
+      nowrap: true,
       cell: (t) => (
         <div className="cell-stack">
           {t.variants.map((v) => (
-            <span key={v.key} title={`${v.key}: ${v.version}, ${Math.round(v.weight * 100)}% of traffic${v.control ? ' (control)' : ''}`} className="row gap-xs nowrap">
+            <span key={v.key} title={`${v.key}: ${v.version}, ${Math.round(v.weight * 100)}% of traffic${v.control ? ' (control)' : ''}`} className={styles.variantLine}>
               <Badge tone={v.control ? 'neutral' : 'info'}>{v.key}</Badge>
               <SemverBadge version={v.version} />
               <span className="small muted">{Math.round(v.weight * 1000) / 10}%</span>

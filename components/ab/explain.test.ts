@@ -70,3 +70,20 @@ describe('chart scales', () => {
     expect(ticks).toContain(0);
   });
 });
+
+describe('lift chart scale', () => {
+  it('covers the line and the latest interval with round ticks, clipping early wide intervals', async () => {
+    const { yScale } = await import('./lift-chart');
+    const data = [
+      { t: 1, effect: 80, band: [-300, 500] as [number, number], n: 10 },
+      { t: 2, effect: 50, band: [20, 80] as [number, number], n: 3000 },
+    ];
+    const { domain, ticks } = yScale(data);
+    expect(domain[0]).toBeLessThanOrEqual(0);
+    expect(domain[1]).toBeGreaterThanOrEqual(80);
+    expect(domain[0]).toBeGreaterThan(-300); // the first hour's interval is clipped
+    expect(ticks[0]).toBe(domain[0]);
+    expect(ticks.at(-1)).toBe(domain[1]);
+    expect(ticks.every((t) => t % 20 === 0 || t % 25 === 0)).toBe(true);
+  });
+});

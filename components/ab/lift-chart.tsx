@@ -34,7 +34,7 @@ export function LiftChart({ points, metrics, variants }: { points: readonly Lift
   const [metric, setMetric] = useState(metrics[0] ?? '');
   const [variant, setVariant] = useState(variants[0] ?? '');
   const data = liftSeries(points, metric, variant);
-  const domain = yDomain(data);
+  const { domain, ticks } = yScale(data);
   return (
     <figure className={styles.chartFigure} data-testid="lift-chart">
       <div className={styles.chartToolbar}>
@@ -70,7 +70,7 @@ export function LiftChart({ points, metrics, variants }: { points: readonly Lift
             <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e3e6eb" />
               <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={shortTime} tick={{ fontSize: 12, fill: '#6b7385' }} />
-              <YAxis domain={domain} allowDataOverflow tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${Math.round(v * 10) / 10}%`} tick={{ fontSize: 12, fill: '#6b7385' }} width={60} />
+              <YAxis domain={domain} ticks={ticks} allowDataOverflow tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${Math.round(v * 10) / 10}%`} tick={{ fontSize: 12, fill: '#6b7385' }} width={60} />
               <ReferenceLine y={0} stroke="#1a1f2b" strokeWidth={1.5} />
               <Tooltip content={(props) => <LiftTooltip {...(props as TooltipContentProps<number, string>)} />} />
               <Area dataKey="band" stroke="none" fill="#2f5bea" fillOpacity={0.16} isAnimationActive={false} connectNulls />
@@ -108,16 +108,21 @@ function LiftTooltip({ active, payload }: TooltipContentProps<number, string>) {
 }
 
 /**
- * The y range: wide enough for the latest interval and the whole line, but not for the first hours'
- * huge intervals, which would flatten everything after them (they are clipped at the edge).
+ * The y range and round ticks: wide enough for the latest interval and the whole line, but not for the
+ * first hours' huge intervals, which would flatten everything after them (they are clipped at the edge).
  */
-export function yDomain(data: readonly Point[]): [number, number] {
+export function yScale(data: readonly Point[]): { domain: [number, number]; ticks: number[] } {
   const last = data.at(-1);
   const values = data.flatMap((p) => (p.effect === null ? [] : [p.effect]));
   if (last?.band) values.push(last.band[0], last.band[1]);
-  if (!values.length) return [-10, 10];
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
-  const pad = Math.max((hi - lo) * 0.25, 1);
-  return [Math.floor(lo - pad), Math.ceil(hi + pad)];
+  const span = Math.max((hi - lo) * 1.3, 2);
+  const raw = span / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((x) => x >= raw) ?? 10 * magnitude;
+  const from = Math.floor((lo - (span - (hi - lo)) / 2) / step) * step;
+  const to = Math.ceil((hi + (span - (hi - lo)) / 2) / step) * step;
+  const ticks = Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toPrecision(6)));
+  return { domain: [from, to], ticks };
 }
