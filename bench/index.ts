@@ -22,6 +22,10 @@ async function main() {
       const { benchCluster } = await import('./cluster');
       results.cluster = await benchCluster();
     }
+    if (!selected.size || selected.has('deployments')) {
+      const { benchDeployments } = await import('./deployments');
+      results.deployments = await benchDeployments();
+    }
   } finally {
     await closeDb();
     await env.drop();

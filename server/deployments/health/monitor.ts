@@ -26,7 +26,8 @@ import { decideRecovery, summariseHealth } from './summarise';
  * version change, an automatic rollback.
  */
 
-const CONCURRENCY = 64;
+// Checks mostly wait on the model servers (a chat completion takes a few hundred ms): run them all at once.
+const CONCURRENCY = 256;
 
 /** Last scrape per deployment and endpoint, for interval figures (this process only; a restart starts over). */
 const lastScrapes = new Map<string, Map<string, ServerSample>>();
@@ -44,6 +45,8 @@ export interface RoundResult {
   checked: number;
   ms: number;
   results: CheckResult[];
+  /** Milliseconds per phase: reading the rows, listing the cluster, the checks, writing the results. */
+  phases: { rows: number; cluster: number; checks: number; write: number };
   actions: Array<{ deploymentId: string; action: 'restart' | 'rollback'; ok: boolean }>;
 }
 
@@ -176,11 +179,13 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
   const started = performance.now();
   const { probeTimeoutMs, retentionHours } = deploymentConfig();
   const rows = await db.select().from(deployments).where(eq(deployments.status, 'active'));
-  if (rows.length === 0) return { checked: 0, ms: performance.now() - started, results: [], actions: [] };
+  if (rows.length === 0) return { checked: 0, ms: performance.now() - started, results: [], actions: [], phases: { rows: performance.now() - started, cluster: 0, checks: 0, write: 0 } };
+  const tRows = performance.now();
   const cluster = await getCluster();
   const namespaces = [...new Set(rows.map((r) => r.namespace))];
   const snaps = new Map(await Promise.all(namespaces.map(async (ns) => [ns, await snapshot(cluster, ns)] as const)));
 
+  const tCluster = performance.now();
   const checks = await mapLimit(rows, CONCURRENCY, (row) => checkOne(cluster, snaps.get(row.namespace)!, row, probeTimeoutMs));
   const now = new Date();
   const decisions = rows.map((row, i) =>
@@ -191,6 +196,7 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
     ),
   );
 
+  const tChecks = performance.now();
   await db.transaction(async (tx) => {
     await tx.insert(deploymentHealthChecks).values(checks.map((c) => ({ ...c.check, at: now })));
     // One statement for every row's summary.
@@ -205,6 +211,7 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
     await tx.delete(deploymentHealthChecks).where(lt(deploymentHealthChecks.at, new Date(now.getTime() - retentionHours * 3_600_000)));
   });
 
+  const tWrite = performance.now();
   const actions: RoundResult['actions'] = [];
   for (let i = 0; i < rows.length; i++) {
     const action = decisions[i].action;
@@ -224,6 +231,7 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
   return {
     checked: rows.length,
     ms: performance.now() - started,
+    phases: { rows: tRows - started, cluster: tCluster - tRows, checks: tChecks - tCluster, write: tWrite - tChecks },
     results: rows.map((r, i) => ({ deploymentId: r.id, status: checks[i].status, reason: checks[i].reason, action: decisions[i].action, ms: checks[i].ms })),
     actions,
   };
