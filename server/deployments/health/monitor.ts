@@ -197,6 +197,9 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
   );
 
   const tChecks = performance.now();
+  // Forget scrapes of deployments no longer active.
+  const active = new Set(rows.map((r) => r.id));
+  for (const id of lastScrapes.keys()) if (!active.has(id)) lastScrapes.delete(id);
   await db.transaction(async (tx) => {
     await tx.insert(deploymentHealthChecks).values(checks.map((c) => ({ ...c.check, at: now })));
     // One statement for every row's summary.
