@@ -6,12 +6,12 @@ import { eq, lt, sql } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { deploymentHealthChecks, deployments } from '@/db/schema/deployments';
 import type { RequestMeta } from '@/server/auth/actor';
-import { type Cluster, DEFAULT_ALERT_THRESHOLDS, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
+import { ANNOTATIONS, type Cluster, DEFAULT_ALERT_THRESHOLDS, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
 import { serviceBaseUrls } from '@/server/cluster/service-endpoints';
 import { logger } from '@/server/logger';
 import { deploymentConfig } from '../config';
 import { rollbackDeployment, restartDeployment } from '../recovery';
-import { readRollout } from '../rollout';
+import { podRestarts, readRollout } from '../rollout';
 import type { DeploymentRow } from '../store';
 import { diffSamples, histogramQuantile, parseServerMetrics, type ServerSample, sumSamples } from './prometheus';
 import { probeChat, probeHealth, scrapeMetrics } from './probe';
@@ -134,6 +134,8 @@ async function checkOne(cluster: Cluster, snap: ClusterSnapshot, row: Deployment
     ready: rollout.ready,
     crashLooping: rollout.crashLooping,
     rolloutInProgress: rollout.inProgress,
+    newVersionCrashLooping: podRestarts(pods.filter((p) => p.metadata?.annotations?.[ANNOTATIONS.modelVersion] === row.version)).crashLooping,
+    rolloutStuck: rollout.conditions.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded'),
     health: tryProbes ? health : rollout.desired > 0 && rollout.ready > 0 ? { ok: false, ms: 0, error: 'no ready endpoint behind the Service' } : null,
     chat,
     errorRate,

@@ -31,6 +31,8 @@ describe('summariseHealth', () => {
     [{ latencyP95Ms: 2500 }, 'degraded', /p95 latency 2500 ms above 2000 ms/],
     [{ ready: 1, rolloutInProgress: true }, 'degraded', /1\/2 replicas ready \(rollout in progress\)/],
     [{ crashLooping: 1 }, 'degraded', /crash-looping/],
+    [{ crashLooping: 1, newVersionCrashLooping: 1, rolloutInProgress: true }, 'unhealthy', /the new version crash-loops/],
+    [{ rolloutStuck: true }, 'unhealthy', /rollout is stuck/],
     [{ desired: 0, ready: 0, health: null, chat: null }, 'healthy', /scaled to 0/],
   ] as const)('%o → %s', (change, status, reason) => {
     const r = summariseHealth({ ...base, ...change });

@@ -8,6 +8,10 @@ export interface CheckObservation {
   /** Containers of the deployment's pods in CrashLoopBackOff (or restarted and not ready). */
   crashLooping: number;
   rolloutInProgress: boolean;
+  /** Containers of the version being rolled out that crash-loop (while older pods may still serve). */
+  newVersionCrashLooping?: number;
+  /** The Deployment's Progressing condition says the rollout is stuck (ProgressDeadlineExceeded). */
+  rolloutStuck?: boolean;
   /** /health through the Service; null when not tried (no endpoint, or scaled to zero). */
   health: ProbeResult | null;
   /** One chat completion through the Service; null when not tried. */
@@ -30,6 +34,8 @@ export function summariseHealth(o: CheckObservation): { status: Exclude<HealthSt
   if (o.ready === 0) {
     return { status: 'unhealthy', reason: o.crashLooping > 0 ? `no ready replica: ${o.crashLooping} container(s) crash-looping` : `no ready replica (0/${o.desired})` };
   }
+  if (o.rolloutInProgress && (o.newVersionCrashLooping ?? 0) > 0) return { status: 'unhealthy', reason: `the new version crash-loops (${o.newVersionCrashLooping} container(s)); older replicas still serve` };
+  if (o.rolloutStuck) return { status: 'unhealthy', reason: 'the rollout is stuck (progress deadline exceeded)' };
   if (o.health && !o.health.ok) return { status: 'unhealthy', reason: `/health failed: ${o.health.error ?? 'error'}` };
   if (o.chat && !o.chat.ok) return { status: 'unhealthy', reason: `chat completion failed: ${o.chat.error ?? 'error'}` };
   if (o.errorRate !== null && o.errorRate > 0.5) return { status: 'unhealthy', reason: `${Math.round(o.errorRate * 100)}% of chat requests failed` };
