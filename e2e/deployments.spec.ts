@@ -24,6 +24,7 @@ test('an ML engineer deploys to staging, watches it become healthy, scales it an
   // Live: the monitor's verdict reaches the open page without a reload.
   await expect(page.getByTestId('deployment-health')).toHaveText('healthy', { timeout: 60_000 });
   await expect(page.getByTestId('ready-replicas')).toHaveText('1/1');
+  await expect(page.getByTestId('alert-rules')).toContainText('p95 latency > 2 s · errors > 5%');
 
   const scale = page.getByRole('form', { name: 'Scale' });
   await scale.getByLabel('Replicas').fill('2');
