@@ -28,6 +28,8 @@ import { decideRecovery, summariseHealth } from './summarise';
 
 // Checks mostly wait on the model servers (a chat completion takes a few hundred ms): run them all at once.
 const CONCURRENCY = 256;
+/** A pod not ready within this long after creation (and never restarted) counts as starting, not failing. */
+const STARTUP_GRACE_MS = 5 * 60_000;
 
 /** Last scrape per deployment and endpoint, for interval figures (this process only; a restart starts over). */
 const lastScrapes = new Map<string, Map<string, ServerSample>>();
@@ -134,6 +136,11 @@ async function checkOne(cluster: Cluster, snap: ClusterSnapshot, row: Deployment
     ready: rollout.ready,
     crashLooping: rollout.crashLooping,
     rolloutInProgress: rollout.inProgress,
+    startingPods: pods.filter((p) => {
+      const c = p.status?.containerStatuses?.[0];
+      const age = Date.now() - Date.parse(p.metadata?.creationTimestamp ?? '');
+      return !c?.ready && (c?.restartCount ?? 0) === 0 && !(c?.state?.waiting?.reason ?? '').includes('BackOff') && age < STARTUP_GRACE_MS;
+    }).length,
     newVersionCrashLooping: podRestarts(pods.filter((p) => p.metadata?.annotations?.[ANNOTATIONS.modelVersion] === row.version)).crashLooping,
     rolloutStuck: rollout.conditions.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded'),
     health: tryProbes ? health : rollout.desired > 0 && rollout.ready > 0 ? { ok: false, ms: 0, error: 'no ready endpoint behind the Service' } : null,

@@ -24,6 +24,8 @@ describe('summariseHealth', () => {
     [{ deploymentFound: false }, 'unhealthy', /missing/],
     [{ ready: 0, crashLooping: 2 }, 'unhealthy', /no ready replica: 2 container\(s\) crash-looping/],
     [{ ready: 0 }, 'unhealthy', /no ready replica \(0\/2\)/],
+    [{ ready: 0, startingPods: 2, rolloutInProgress: true }, 'degraded', /starting: 0\/2 replicas ready, 2 pod\(s\) starting/],
+    [{ ready: 0, startingPods: 1, crashLooping: 1 }, 'unhealthy', /crash-looping/],
     [{ health: { ok: false, ms: 1000, error: 'no answer within 1000 ms' } }, 'unhealthy', /\/health failed: no answer within 1000 ms/],
     [{ chat: { ok: false, ms: 5, error: 'HTTP 500' } }, 'unhealthy', /chat completion failed: HTTP 500/],
     [{ errorRate: 0.9 }, 'unhealthy', /90% of chat requests failed/],

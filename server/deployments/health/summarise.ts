@@ -8,6 +8,8 @@ export interface CheckObservation {
   /** Containers of the deployment's pods in CrashLoopBackOff (or restarted and not ready). */
   crashLooping: number;
   rolloutInProgress: boolean;
+  /** Pods still starting: not ready yet, never restarted, younger than the startup grace (vLLM loads weights for minutes). */
+  startingPods?: number;
   /** Containers of the version being rolled out that crash-loop (while older pods may still serve). */
   newVersionCrashLooping?: number;
   /** The Deployment's Progressing condition says the rollout is stuck (ProgressDeadlineExceeded). */
@@ -31,6 +33,10 @@ export interface ProbeResult {
 export function summariseHealth(o: CheckObservation): { status: Exclude<HealthStatus, 'unknown'>; reason: string } {
   if (!o.deploymentFound) return { status: 'unhealthy', reason: 'the Deployment is missing from the cluster' };
   if (o.desired === 0) return { status: 'healthy', reason: 'scaled to 0 replicas' };
+  if (o.ready === 0 && o.crashLooping === 0 && (o.startingPods ?? 0) > 0) {
+    // Not a failure yet: counting it would restart a model server that is still loading.
+    return { status: 'degraded', reason: `starting: 0/${o.desired} replicas ready, ${o.startingPods} pod(s) starting` };
+  }
   if (o.ready === 0) {
     return { status: 'unhealthy', reason: o.crashLooping > 0 ? `no ready replica: ${o.crashLooping} container(s) crash-looping` : `no ready replica (0/${o.desired})` };
   }
