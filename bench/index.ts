@@ -26,6 +26,10 @@ async function main() {
       const { benchTraining } = await import('./training');
       results.training = await benchTraining();
     }
+    if (!selected.size || selected.has('deployments')) {
+      const { benchDeployments } = await import('./deployments');
+      results.deployments = await benchDeployments();
+    }
   } finally {
     await closeDb();
     await env.drop();

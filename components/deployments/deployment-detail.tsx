@@ -115,6 +115,13 @@ export function DeploymentDetailView({ id }: { id: string }) {
                 </span>
               </div>
               <div className="kv">
+                <span className="kv-key">Alert rules</span>
+                <span className="kv-value" data-testid="alert-rules">
+                  p95 latency &gt; {d.alertThresholds.latencyP95Seconds} s · errors &gt; {Number(d.alertThresholds.errorRate) * 100}% · quality &lt; {d.alertThresholds.minQuality} · GPU cache &gt;{' '}
+                  {Number(d.alertThresholds.gpuCacheUsage) * 100}%, CPU &gt; {Number(d.alertThresholds.cpuUtilization) * 100}%, memory &gt; {Number(d.alertThresholds.memoryUtilization) * 100}% of limits (for {d.alertThresholds.for})
+                </span>
+              </div>
+              <div className="kv">
                 <span className="kv-key">Recovery</span>
                 <span className="kv-value">
                   restart after {d.recovery.restartAfterFailures} unhealthy checks; automatic rollback within {d.recovery.rollbackWindowMinutes} min of a version change

@@ -20,6 +20,7 @@ import { meta, testApiKey, testUser, uniqueSlug } from '@/test/fixtures';
 import { client, startRestServer } from '@/test/rest-client';
 import { closeWorkers, register } from '@/workers/register';
 import { deploymentsProcessor } from '@/workers/processors/deployments';
+import { renderMetrics } from '@/server/metrics/collect';
 import { deployModel } from './deploy';
 import { clearEndpointCache, findServingEndpoint } from './endpoints';
 import { runHealthRound } from './health/monitor';
@@ -137,6 +138,39 @@ describe('deployments on the simulator', () => {
     const status = await getDeployStatus(family.slug);
     expect(status.environments.map((e) => e.environment)).toEqual(['production']);
     await undeployModel(meta(admin), family.slug, 'production');
+  });
+
+  it('autoscales through an HPA, summarises health, and exposes it all at /api/metrics', async () => {
+    const family = await familyWith(['1.0.0']);
+    const d = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', resources: small, autoscaling: { minReplicas: 1, maxReplicas: 3, targetCpuUtilization: 70 } });
+    const hpa = await cluster.client.get(Kinds.HorizontalPodAutoscaler, d.name);
+    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, scaleTargetRef: { kind: 'Deployment', name: d.name } });
+    await expect(scaleDeployment(meta(engineer), family.slug, { environment: 'staging', replicas: 5 })).rejects.toMatchObject({ status: 422, field: 'replicas' });
+    // The HPA owns the count from here (the probes' load may scale it up): 1 to 3 replicas.
+    await waitFor('a ready replica', async () => ((await describeDeployment(d.id)).cluster?.rollout.ready ?? 0) >= 1, 20_000, 50);
+    await roundsUntil('healthy check', async () => (await describeDeployment(d.id)).health.status === 'healthy');
+    const [check] = await db.select().from(deploymentHealthChecks).where(eq(deploymentHealthChecks.deploymentId, d.id)).orderBy(sql`id desc`).limit(1);
+    expect(check).toMatchObject({ status: 'healthy', version: '1.0.0' });
+    expect(check.readyReplicas).toBe(check.desiredReplicas);
+    expect(check.desiredReplicas).toBeGreaterThanOrEqual(1);
+    expect(check.desiredReplicas).toBeLessThanOrEqual(3);
+    expect(check.chatMs).toBeGreaterThan(0);
+    expect(check.healthMs).toBeGreaterThan(0);
+
+    const status = await client(rest.url, mlKey)('GET', `/deploy/${family.slug}/status?environment=staging`);
+    expect(status.status).toBe(200);
+    expect(status.body.environments[0].cluster.rollout).toMatchObject({ serving: '1.0.0' });
+    expect(status.body.environments[0].cluster.rollout.desired).toBeLessThanOrEqual(3);
+    const { body, contentType } = await renderMetrics();
+    expect(contentType).toContain('text/plain');
+    expect(body).toContain(`nw_deployment_health{model="${family.slug}",environment="staging",status="healthy"} 1`);
+    expect(body).toMatch(new RegExp(`nw_deployment_health_checks\\{model="${family.slug}",environment="staging",status="healthy"\\} [1-9]`));
+    expect(body).toMatch(new RegExp(`nw_deployment_ready_replicas\\{model="${family.slug}",environment="staging"\\} [1-3]`));
+    expect(body).toMatch(/nw_http_request_duration_seconds_count\{method="GET",route="\/deploy\/\{model_id\}\/status",status="200"\} [1-9]/);
+    expect(body).toMatch(/nw_queue_jobs\{queue="deployments",state="waiting"\} \d+/);
+    expect(body).toContain('# TYPE nw_ab_assignments_total counter');
+    await undeployModel(meta(engineer), family.slug, 'staging');
+    expect(await cluster.client.find(Kinds.HorizontalPodAutoscaler, d.name)).toBeNull();
   });
 
   it('restarts a crash-looping deployment after K unhealthy checks', async () => {

@@ -74,6 +74,8 @@ export async function rollbackDeployment(meta: RequestMeta, id: string, reason: 
  */
 export async function redeployForAlias(meta: RequestMeta, input: { familyId: string; stage: 'staging' | 'production'; version: string; reason?: string }) {
   if (input.stage !== 'production') return { redeployed: false as const, why: 'only production follows its alias' };
+  // Most alias moves concern models not deployed to production: answer those without the cluster.
+  if (!(await findLive(db, input.familyId, 'production'))) return { redeployed: false as const, why: 'not deployed to production' };
   const cluster = await getCluster();
   return db.transaction(async (tx) => {
     const row = await findLive(tx, input.familyId, 'production', { lock: true });

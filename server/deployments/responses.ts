@@ -47,6 +47,7 @@ export const deployResponse = z
     actions: z.array(z.object({ id: z.number().int(), kind: z.enum(deploymentActionKindEnum.enumValues), actorLabel: z.string(), automatic: z.boolean(), severity: z.string(), message: z.string(), at: isoDate })),
     alerts: z.array(z.object({ id: z.number().int(), message: z.string(), at: isoDate })),
     manifestsYaml: z.string(),
+    alertThresholds: z.record(z.string(), z.union([z.number(), z.string()])).describe('The PrometheusRule thresholds in force'),
     createdBy: z.string(),
     createdAt: isoDate,
     updatedAt: isoDate,

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, ne } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { type DeploymentEnvironment, deploymentHealthChecks, deployments } from '@/db/schema/deployments';
-import { type Cluster, type ClusterEventSummary, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
+import { type Cluster, type ClusterEventSummary, DEFAULT_ALERT_THRESHOLDS, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
 import { clusterDnsUrl, serviceBaseUrls } from '@/server/cluster/service-endpoints';
 import { resolveFamily } from '@/server/registry/refs';
 import { buildManifests, manifestsYaml } from './manifests';
@@ -93,6 +93,8 @@ export async function describeDeployment(id: string) {
     // Alerts stay up until someone deploys again.
     alerts: actions.filter((a) => a.severity === 'alert' && (!lastManual || a.id > lastManual.id)),
     manifestsYaml: manifestsYaml(buildManifests(targetOf(row), row.spec)),
+    /** The PrometheusRule's thresholds: the deployment's own over the defaults. */
+    alertThresholds: { ...DEFAULT_ALERT_THRESHOLDS, ...row.spec.alerts },
   };
 }
 export type DeploymentDetail = Awaited<ReturnType<typeof describeDeployment>>;

@@ -6,12 +6,12 @@ import { eq, lt, sql } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { deploymentHealthChecks, deployments } from '@/db/schema/deployments';
 import type { RequestMeta } from '@/server/auth/actor';
-import { type Cluster, DEFAULT_ALERT_THRESHOLDS, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
+import { ANNOTATIONS, type Cluster, DEFAULT_ALERT_THRESHOLDS, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
 import { serviceBaseUrls } from '@/server/cluster/service-endpoints';
 import { logger } from '@/server/logger';
 import { deploymentConfig } from '../config';
 import { rollbackDeployment, restartDeployment } from '../recovery';
-import { readRollout } from '../rollout';
+import { podRestarts, readRollout } from '../rollout';
 import type { DeploymentRow } from '../store';
 import { diffSamples, histogramQuantile, parseServerMetrics, type ServerSample, sumSamples } from './prometheus';
 import { probeChat, probeHealth, scrapeMetrics } from './probe';
@@ -26,7 +26,10 @@ import { decideRecovery, summariseHealth } from './summarise';
  * version change, an automatic rollback.
  */
 
-const CONCURRENCY = 64;
+// Checks mostly wait on the model servers (a chat completion takes a few hundred ms): run them all at once.
+const CONCURRENCY = 256;
+/** A pod not ready within this long after creation (and never restarted) counts as starting, not failing. */
+const STARTUP_GRACE_MS = 5 * 60_000;
 
 /** Last scrape per deployment and endpoint, for interval figures (this process only; a restart starts over). */
 const lastScrapes = new Map<string, Map<string, ServerSample>>();
@@ -44,6 +47,8 @@ export interface RoundResult {
   checked: number;
   ms: number;
   results: CheckResult[];
+  /** Milliseconds per phase: reading the rows, listing the cluster, the checks, writing the results. */
+  phases: { rows: number; cluster: number; checks: number; write: number };
   actions: Array<{ deploymentId: string; action: 'restart' | 'rollback'; ok: boolean }>;
 }
 
@@ -131,6 +136,13 @@ async function checkOne(cluster: Cluster, snap: ClusterSnapshot, row: Deployment
     ready: rollout.ready,
     crashLooping: rollout.crashLooping,
     rolloutInProgress: rollout.inProgress,
+    startingPods: pods.filter((p) => {
+      const c = p.status?.containerStatuses?.[0];
+      const age = Date.now() - Date.parse(p.metadata?.creationTimestamp ?? '');
+      return !c?.ready && (c?.restartCount ?? 0) === 0 && !(c?.state?.waiting?.reason ?? '').includes('BackOff') && age < STARTUP_GRACE_MS;
+    }).length,
+    newVersionCrashLooping: podRestarts(pods.filter((p) => p.metadata?.annotations?.[ANNOTATIONS.modelVersion] === row.version)).crashLooping,
+    rolloutStuck: rollout.conditions.some((c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded'),
     health: tryProbes ? health : rollout.desired > 0 && rollout.ready > 0 ? { ok: false, ms: 0, error: 'no ready endpoint behind the Service' } : null,
     chat,
     errorRate,
@@ -176,11 +188,13 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
   const started = performance.now();
   const { probeTimeoutMs, retentionHours } = deploymentConfig();
   const rows = await db.select().from(deployments).where(eq(deployments.status, 'active'));
-  if (rows.length === 0) return { checked: 0, ms: performance.now() - started, results: [], actions: [] };
+  if (rows.length === 0) return { checked: 0, ms: performance.now() - started, results: [], actions: [], phases: { rows: performance.now() - started, cluster: 0, checks: 0, write: 0 } };
+  const tRows = performance.now();
   const cluster = await getCluster();
   const namespaces = [...new Set(rows.map((r) => r.namespace))];
   const snaps = new Map(await Promise.all(namespaces.map(async (ns) => [ns, await snapshot(cluster, ns)] as const)));
 
+  const tCluster = performance.now();
   const checks = await mapLimit(rows, CONCURRENCY, (row) => checkOne(cluster, snaps.get(row.namespace)!, row, probeTimeoutMs));
   const now = new Date();
   const decisions = rows.map((row, i) =>
@@ -191,6 +205,10 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
     ),
   );
 
+  const tChecks = performance.now();
+  // Forget scrapes of deployments no longer active.
+  const active = new Set(rows.map((r) => r.id));
+  for (const id of lastScrapes.keys()) if (!active.has(id)) lastScrapes.delete(id);
   await db.transaction(async (tx) => {
     await tx.insert(deploymentHealthChecks).values(checks.map((c) => ({ ...c.check, at: now })));
     // One statement for every row's summary.
@@ -205,6 +223,7 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
     await tx.delete(deploymentHealthChecks).where(lt(deploymentHealthChecks.at, new Date(now.getTime() - retentionHours * 3_600_000)));
   });
 
+  const tWrite = performance.now();
   const actions: RoundResult['actions'] = [];
   for (let i = 0; i < rows.length; i++) {
     const action = decisions[i].action;
@@ -224,6 +243,7 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
   return {
     checked: rows.length,
     ms: performance.now() - started,
+    phases: { rows: tRows - started, cluster: tCluster - tRows, checks: tChecks - tCluster, write: tWrite - tChecks },
     results: rows.map((r, i) => ({ deploymentId: r.id, status: checks[i].status, reason: checks[i].reason, action: decisions[i].action, ms: checks[i].ms })),
     actions,
   };

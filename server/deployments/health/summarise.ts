@@ -8,6 +8,12 @@ export interface CheckObservation {
   /** Containers of the deployment's pods in CrashLoopBackOff (or restarted and not ready). */
   crashLooping: number;
   rolloutInProgress: boolean;
+  /** Pods still starting: not ready yet, never restarted, younger than the startup grace (vLLM loads weights for minutes). */
+  startingPods?: number;
+  /** Containers of the version being rolled out that crash-loop (while older pods may still serve). */
+  newVersionCrashLooping?: number;
+  /** The Deployment's Progressing condition says the rollout is stuck (ProgressDeadlineExceeded). */
+  rolloutStuck?: boolean;
   /** /health through the Service; null when not tried (no endpoint, or scaled to zero). */
   health: ProbeResult | null;
   /** One chat completion through the Service; null when not tried. */
@@ -27,9 +33,15 @@ export interface ProbeResult {
 export function summariseHealth(o: CheckObservation): { status: Exclude<HealthStatus, 'unknown'>; reason: string } {
   if (!o.deploymentFound) return { status: 'unhealthy', reason: 'the Deployment is missing from the cluster' };
   if (o.desired === 0) return { status: 'healthy', reason: 'scaled to 0 replicas' };
+  if (o.ready === 0 && o.crashLooping === 0 && (o.startingPods ?? 0) > 0) {
+    // Not a failure yet: counting it would restart a model server that is still loading.
+    return { status: 'degraded', reason: `starting: 0/${o.desired} replicas ready, ${o.startingPods} pod(s) starting` };
+  }
   if (o.ready === 0) {
     return { status: 'unhealthy', reason: o.crashLooping > 0 ? `no ready replica: ${o.crashLooping} container(s) crash-looping` : `no ready replica (0/${o.desired})` };
   }
+  if (o.rolloutInProgress && (o.newVersionCrashLooping ?? 0) > 0) return { status: 'unhealthy', reason: `the new version crash-loops (${o.newVersionCrashLooping} container(s)); older replicas still serve` };
+  if (o.rolloutStuck) return { status: 'unhealthy', reason: 'the rollout is stuck (progress deadline exceeded)' };
   if (o.health && !o.health.ok) return { status: 'unhealthy', reason: `/health failed: ${o.health.error ?? 'error'}` };
   if (o.chat && !o.chat.ok) return { status: 'unhealthy', reason: `chat completion failed: ${o.chat.error ?? 'error'}` };
   if (o.errorRate !== null && o.errorRate > 0.5) return { status: 'unhealthy', reason: `${Math.round(o.errorRate * 100)}% of chat requests failed` };
