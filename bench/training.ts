@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 // @ts-expect-error autocannon ships no type declarations; the few options used are typed below.
 import autocannonUntyped from 'autocannon';
 import { inArray, sql } from 'drizzle-orm';
@@ -117,6 +118,9 @@ export async function benchTraining() {
     resources: { gpuCount: 1 },
   };
 
+  // The simulator (API server, controllers, simulated trainers) runs in this process: how busy its event loop is.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const t0 = performance.now();
   const ids = await Promise.all(
     Array.from({ length: PIPELINES }, async () => {
@@ -134,6 +138,7 @@ export async function benchTraining() {
     await new Promise((r) => setTimeout(r, 200));
   }
   const allDoneMs = performance.now() - t0;
+  loopDelay.disable();
   const failures = await db
     .select({ error: trainingPipelines.error, n: sql<number>`count(*)::int` })
     .from(trainingPipelines)
@@ -217,6 +222,7 @@ export async function benchTraining() {
     },
     peakWorkerRssMb: Math.round(workerPeakRss / 2 ** 20),
     transitionBreakdownMs: breakdown,
+    simulatorEventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     aim: { stageTransitionP99Ms: 250, trainerEventsPerSecond: 5000 },
     meetsAim: percentile(transitions, 99) < 250 && singleRate >= 5000,
   };
