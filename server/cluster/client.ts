@@ -3,6 +3,7 @@ import { ApiException, Log, Watch, type KubeConfig } from '@kubernetes/client-no
 import type { IEvent } from 'kubernetes-models/v1/Event';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { PlainObjectApi } from './api';
+import { poolAgents } from './pooled-agents';
 import {
   ClusterKindUnavailableError,
   ClusterNotFoundError,
@@ -79,7 +80,7 @@ export class ClusterClient {
     readonly namespace: string,
     private readonly watchTuning: WatchTuning = {},
   ) {
-    this.api = PlainObjectApi.forConfig(kc, namespace);
+    this.api = PlainObjectApi.forConfig(poolAgents(kc), namespace);
   }
 
   /**
