@@ -65,9 +65,14 @@ async function send(req: IncomingMessage, res: ServerResponse, result: RestResul
     return res.end();
   }
   drain(req);
-  res.writeHead(result.status, result.headers);
-  if (result.stream) return pipeStream(res, result);
-  res.end(result.body ?? undefined);
+  if (result.stream) {
+    res.writeHead(result.status, result.headers);
+    return pipeStream(res, result);
+  }
+  // A known length keeps Node from chunked encoding, so head and body leave in one write.
+  const body = result.body ?? '';
+  res.writeHead(result.status, { ...result.headers, 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
+  res.end(body);
 }
 
 /** Writes a streamed answer chunk by chunk, honouring backpressure; a client that leaves stops the producer. */
