@@ -6,9 +6,10 @@
 //   3. tsx db/migrate.ts  (creates the database if missing, applies migrations)
 //   4. tsx db/seed.ts     (idempotent demo data; prints the demo users)
 //   5. next build         (skipped with --dev)
-//   6. the web server (next start, or next dev with --dev) and the workers (tsx workers/index.ts), together,
-//      with prefixed output. Ctrl-C / SIGTERM stops both; if either stops on its own, the other is stopped
-//      too and this script exits non-zero.
+//   6. the web server (next start, or next dev with --dev), the workers (tsx workers/index.ts) and the
+//      data-plane API process (tsx server/http/main.ts on API_PORT, default 3001: A/B assignment, events,
+//      the gateway, trainer events), together, with prefixed output. Ctrl-C / SIGTERM stops all; if one
+//      stops on its own, the others are stopped too and this script exits non-zero.
 //
 // Node built-ins only: this runs before `npm install` has.
 import { existsSync, statSync, utimesSync } from 'node:fs';
@@ -112,10 +113,10 @@ function installReason() {
   return null;
 }
 
-function parsePort(value) {
+function parsePort(value, name = 'PORT') {
   const port = Number(value);
   if (!/^\d+$/.test(String(value).trim()) || !Number.isInteger(port) || port < 1 || port > 65535) {
-    console.error('Configuration error: PORT must be an integer between 1 and 65535');
+    console.error(`Configuration error: ${name} must be an integer between 1 and 65535`);
     process.exit(1);
   }
   return port;
@@ -171,7 +172,13 @@ function runServices(env, port) {
     name: 'workers',
     output: { prefix: 'workers │ ', color: 'magenta' },
   });
-  for (const service of [web, workers]) {
+  const api = startProcess(localBin(root, 'tsx'), ['server/http/main.ts'], {
+    cwd: root,
+    env: { ...env, NODE_ENV: env.NODE_ENV || (dev ? 'development' : 'production') },
+    name: 'api',
+    output: { prefix: 'api     │ ', color: 'yellow' },
+  });
+  for (const service of [web, workers, api]) {
     active.add(service);
     service.exited.then((status) => {
       active.delete(service);
@@ -208,6 +215,11 @@ async function main() {
   }
   if (await portInUse(port)) {
     console.error(`Port ${port} is already in use; stop what runs there or choose another with PORT=<port> npm ${dev ? 'run dev' : 'start'}`);
+    process.exit(1);
+  }
+  env.API_PORT = String(parsePort(env.API_PORT || 3001, 'API_PORT'));
+  if (await portInUse(Number(env.API_PORT))) {
+    console.error(`Port ${env.API_PORT} (the data-plane API process) is already in use; stop what runs there or choose another with API_PORT=<port> npm ${dev ? 'run dev' : 'start'}`);
     process.exit(1);
   }
 
