@@ -19,7 +19,8 @@ async function main() {
   }
   const server = createRestServer(restRouter);
   server.keepAliveTimeout = 65_000;
-  const url = await listenOnLoopback(server, port);
+  // Loopback unless API_HOST says otherwise (0.0.0.0 in a container behind a Service or load balancer).
+  const url = await listenOnLoopback(server, port, process.env.API_HOST || '127.0.0.1');
   logger.info({ url }, 'api server ready');
   console.log(`api server ready at ${url}/api/v1`);
   // Stop taking requests, then write what is buffered (A/B exposures) before exiting.
