@@ -2,7 +2,6 @@
 
 import { useQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
-import type { ReactNode } from 'react';
 import { useCan } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
 import { Badge, HealthBadge } from '@/components/ui/badge';
@@ -21,6 +20,7 @@ import type { AppRouter } from '@/server/api/root';
 import { ClusterIdentityBadge } from './cluster-identity-badge';
 import styles from './cluster.module.css';
 import { SimulatorSettingsCard } from './simulator-settings-form';
+import { Metric } from '@/components/ui/metric';
 
 export type ClusterOverview = inferRouterOutputs<AppRouter>['cluster']['overview'];
 type Node = ClusterOverview['nodes'][number];
@@ -84,15 +84,6 @@ export function ClusterOverviewView() {
         </div>
       )}
     </>
-  );
-}
-
-function Metric({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="metric">
-      <div className="metric-label">{label}</div>
-      <div className="metric-value">{children}</div>
-    </div>
   );
 }
 

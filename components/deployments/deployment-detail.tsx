@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useCan } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
 import { Badge, SemverBadge } from '@/components/ui/badge';
@@ -24,19 +24,11 @@ import styles from './deployments.module.css';
 import { HealthCharts } from './health-charts';
 import { DeploymentHealthBadge } from './health-badge';
 import { type DeploymentDetail, LIVE_REFRESH_MS } from './types';
+import { Metric } from '@/components/ui/metric';
 
 type Action = DeploymentDetail['actions'][number];
 type Pod = NonNullable<DeploymentDetail['cluster']>['pods'][number];
 type ClusterEvent = NonNullable<DeploymentDetail['cluster']>['events'][number] & { key: number };
-
-function Metric({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="metric">
-      <div className="metric-label">{label}</div>
-      <div className="metric-value">{children}</div>
-    </div>
-  );
-}
 
 /** One deployment, live: health, rollout, charts, scale and undeploy, alerts, actions, events, manifests. */
 export function DeploymentDetailView({ id }: { id: string }) {

@@ -2,7 +2,6 @@
 
 import { useQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
-import type { ReactNode } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
 import { Badge, HealthBadge } from '@/components/ui/badge';
 import { RefreshControl } from '@/components/ui/refresh-control';
@@ -16,6 +15,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
 import { RelativeTime, formatRelative, useNow } from '@/components/ui/time';
 import type { AppRouter } from '@/server/api/root';
+import { Metric } from '@/components/ui/metric';
 
 type SystemStatus = inferRouterOutputs<AppRouter>['system']['status'];
 type Worker = SystemStatus['workers'][number];
@@ -62,15 +62,6 @@ export function SystemStatusView() {
         </div>
       ) : null}
     </>
-  );
-}
-
-function Metric({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="metric">
-      <div className="metric-label">{label}</div>
-      <div className="metric-value">{children}</div>
-    </div>
   );
 }
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@/server/seeded-random';
 import { variantFor } from './assign';
 import type { TestDefinition } from './definition';
 import type { AbEvent } from './schemas';
@@ -33,19 +34,4 @@ export function syntheticEvents(def: TestDefinition, opts: SyntheticOptions): Ab
     for (const e of opts.eventsFor(variant, rand)) events.push({ unit, metric: e.metric, value: e.value });
   }
   return events;
-}
-
-/**
- * mulberry32: a small 32-bit generator whose streams for nearby seeds are unrelated (a multiplicative
- * LCG seeded with 1000, 1001, … yields lattice-correlated streams, which skews chunked demo data).
- */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mulberry32 } from '@/server/seeded-random';
 
 /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
@@ -24,14 +25,7 @@ export function hashSeed(input: string): number {
 
 /** Deterministic PRNG (mulberry32) so simulated curves and answers repeat for the same seed. */
 export function seededRandom(seed: number | string): () => number {
-  let a = typeof seed === 'string' ? hashSeed(seed) : seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(typeof seed === 'string' ? hashSeed(seed) : seed);
 }
 
 /** Standard normal sample (Box-Muller) from a uniform source. */
