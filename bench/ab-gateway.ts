@@ -2,9 +2,8 @@ import { Agent, request } from 'node:http';
 import { systemActor } from '@/server/auth/actor';
 import { deployModel } from '@/server/deployments/deploy';
 import { findServingEndpoint } from '@/server/deployments/endpoints';
-import { createFamily } from '@/server/registry/families';
-import { createVersion } from '@/server/registry/versions';
 import { waitFor } from '@/server/cluster/sim/testing/wait-for';
+import { benchFamily, startedTest } from './lib/ab-test';
 import { percentile } from './lib/stats';
 
 const meta = { actor: systemActor, requestId: 'bench-gateway' };
@@ -30,16 +29,24 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
  * same machine state; overhead = gateway − direct at each percentile. The simulated model server answers
  * with zero latency, so what remains is transport and the gateway's own work.
  */
-export async function benchGateway(apiUrl: string, key: string, createStartedTest: (familySlug: string, versions: [string, string]) => Promise<{ id: string }>) {
-  const family = await createFamily(meta, { slug: `bench-gw-${Date.now().toString(36)}`, displayName: 'Gateway bench', baseModel: 'bench/base', specialization: 'sales_assistant' });
-  for (const version of ['1.0.0', '1.1.0']) await createVersion(meta, family.slug, { version });
+export async function benchGateway(apiUrl: string, key: string) {
+  const family = await benchFamily(`bench-gw-${Date.now().toString(36)}`);
   const resources = { gpu: 0, cpu: '1', memory: '2Gi' };
   const env = { NW_SIM_LATENCY_MS: '0' };
   await deployModel(meta, family.slug, { version: '1.0.0', environment: 'production', replicas: 1, resources, env });
   await deployModel(meta, family.slug, { version: '1.1.0', environment: 'staging', replicas: 1, resources, env });
   const endpoints = await Promise.all(['1.0.0', '1.1.0'].map((version) => waitFor(`${version} serving`, () => findServingEndpoint({ familyId: family.id, version }), 60_000, 100)));
-  const test = await createStartedTest(family.slug, ['1.0.0', '1.1.0']);
-  const direct = { control: endpoints[0].baseUrl, candidate: endpoints[1].baseUrl } as Record<string, string>;
+  const test = await startedTest(
+    family.slug,
+    'gateway overhead',
+    [
+      { name: 'latency_ms', kind: 'mean', role: 'primary', direction: 'decrease' },
+      { name: 'errors', kind: 'binomial', role: 'guardrail', direction: 'decrease' },
+      { name: 'total_tokens', kind: 'mean', role: 'guardrail', direction: 'decrease' },
+    ],
+    { method: 'frequentist', minimumDetectableEffect: 0.05, minSamplePerVariant: 100, correction: 'none' },
+  );
+  const direct = { control: endpoints[0].baseUrl, treatment: endpoints[1].baseUrl } as Record<string, string>;
   const auth = { authorization: `Bearer ${key}` };
   const gatewayUrl = `${apiUrl}/api/v1/ab-tests/${test.id}/openai/chat/completions`;
   const messages = [{ role: 'user', content: 'How long does an oil change take?' }];

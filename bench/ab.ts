@@ -5,16 +5,13 @@ import autocannonUntyped from 'autocannon';
 import { db } from '@/db/client';
 import { abAggregates, abExposureCounts } from '@/db/schema/ab';
 import { assign } from '@/server/ab/assign';
-import { createTest } from '@/server/ab/create-test';
 import { getResults } from '@/server/ab/get-results';
-import { startTest } from '@/server/ab/start-test';
 import { systemActor } from '@/server/auth/actor';
 import { createApiKey } from '@/server/auth/api-keys';
-import { createFamily } from '@/server/registry/families';
-import { createVersion } from '@/server/registry/versions';
 import { joinTestSimulator } from '@/server/cluster/overview/testing';
 import { fastOptions } from '@/server/cluster/sim/testing/fast-options';
 import { benchGateway } from './ab-gateway';
+import { benchFamily, startedTest } from './lib/ab-test';
 import { startApiServer } from './lib/environment';
 import { measure, summarize } from './lib/stats';
 
@@ -50,31 +47,14 @@ async function startBareServer(port: number) {
 
 const rate = (r: AutocannonResult) => ({ requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
 
+/** A family of its own and a running sequential test with a binomial, a mean and a ratio metric. */
 async function setupTest(name: string) {
-  const family = await createFamily(meta, { slug: `bench-ab-${name}`, displayName: `Bench A/B ${name}`, baseModel: 'microsoft/DialoGPT-medium', specialization: 'bench' });
-  for (const version of ['1.0.0', '1.1.0']) await createVersion(meta, family.slug, { version });
-  const test = await createTest(meta, {
-    name,
-    modelId: family.slug,
-    variants: [
-      { key: 'control', version: '1.0.0', weight: 0.5 },
-      { key: 'treatment', version: '1.1.0', weight: 0.5 },
-    ],
-    metrics: [
-      { name: 'converted', kind: 'binomial', role: 'primary', direction: 'increase' },
-      { name: 'latency_ms', kind: 'mean', role: 'guardrail', direction: 'decrease' },
-      { name: 'clicks', kind: 'ratio', role: 'guardrail', direction: 'increase', denominator: 'views' },
-    ],
-    method: 'sequential',
-    alpha: 0.05,
-    power: 0.8,
-    minimumDetectableEffect: 0.02,
-    minSamplePerVariant: 1000,
-    sequentialTuning: 5000,
-    correction: 'holm',
-  });
-  await startTest(meta, test.id);
-  return test;
+  const family = await benchFamily(`bench-ab-${name}`);
+  return startedTest(family.slug, name, [
+    { name: 'converted', kind: 'binomial', role: 'primary', direction: 'increase' },
+    { name: 'latency_ms', kind: 'mean', role: 'guardrail', direction: 'decrease' },
+    { name: 'clicks', kind: 'ratio', role: 'guardrail', direction: 'increase', denominator: 'views' },
+  ]);
 }
 
 async function benchAssignment(apiUrl: string, bareUrl: string, key: string) {
@@ -193,30 +173,7 @@ export async function benchAb() {
     const assignment = await benchAssignment(api.url, bare.url, key);
     const ingestion = await benchIngestion(api.url, key);
     const analysis = await benchAnalysis();
-    const gateway = await benchGateway(api.url, key, async (familySlug, versions) => {
-      const test = await createTest(meta, {
-        name: 'gateway overhead',
-        modelId: familySlug,
-        variants: [
-          { key: 'control', version: versions[0], weight: 0.5 },
-          { key: 'candidate', version: versions[1], weight: 0.5 },
-        ],
-        metrics: [
-          { name: 'latency_ms', kind: 'mean', role: 'primary', direction: 'decrease' },
-          { name: 'errors', kind: 'binomial', role: 'guardrail', direction: 'decrease' },
-          { name: 'total_tokens', kind: 'mean', role: 'guardrail', direction: 'decrease' },
-        ],
-        method: 'frequentist',
-        alpha: 0.05,
-        power: 0.8,
-        minimumDetectableEffect: 0.05,
-        minSamplePerVariant: 100,
-        sequentialTuning: 5000,
-        correction: 'none',
-      });
-      await startTest(meta, test.id);
-      return test;
-    });
+    const gateway = await benchGateway(api.url, key);
     return { connections: CONNECTIONS, durationS: DURATION_S, assignment, ingestion, analysis, gateway };
   } finally {
     await api.stop();
