@@ -7,6 +7,7 @@
 import { getEnvOrExit } from '@/server/env';
 import { runShutdownHooks } from '@/server/lifecycle';
 import { logger } from '@/server/logger';
+import { processMetrics } from '@/server/metrics/registry';
 import { createRestServer, listenOnLoopback } from './node-server';
 import { restRouter } from './routes';
 
@@ -17,7 +18,8 @@ async function main() {
     console.error(`Configuration error: API_PORT must be a port number (got ${process.env.API_PORT})`);
     process.exit(1);
   }
-  const server = createRestServer(restRouter);
+  // Its own counters at /api/metrics; the web app's /api/metrics adds the gauges shared by all processes.
+  const server = createRestServer(restRouter, { '/api/metrics': processMetrics });
   server.keepAliveTimeout = 65_000;
   // Loopback unless API_HOST says otherwise (0.0.0.0 in a container behind a Service or load balancer).
   const url = await listenOnLoopback(server, port, process.env.API_HOST || '127.0.0.1');

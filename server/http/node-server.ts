@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { logger } from '@/server/logger';
-import { appMetrics } from '@/server/metrics/registry';
 import { type RestRequest, type RestResult, serveRest, tooLargeDeclared, tooLargeStreamed } from './handle';
 import type { RestRouter } from './router';
 
@@ -94,23 +93,31 @@ async function pipeStream(res: ServerResponse, result: RestResult) {
   if (!closed) res.end();
 }
 
+/** An answer for a GET outside /api/v1 that a process serves itself (e.g. the API process's /api/metrics). */
+export type ExtraGet = () => Promise<{ contentType: string; body: string }>;
+
 /**
  * A bare node:http server for the /api/v1 route table: the same core as the Next catch-all route
  * (serveRest), without Next's per-request overhead. Used by the dedicated API process and the tests.
  */
-export function createRestServer(router: RestRouter): Server {
+export function createRestServer(router: RestRouter, extraGets: Record<string, ExtraGet> = {}): Server {
   return createServer((req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
-    // This process's own Prometheus metrics (request latency, A/B assignments); the web app's /api/metrics adds the shared gauges.
-    if (path === '/api/metrics' && req.method === 'GET') {
-      void appMetrics()
-        .registry.metrics()
-        .then((body) => {
-          res.writeHead(200, { 'content-type': appMetrics().registry.contentType, 'cache-control': 'no-store' });
+    const extra = req.method === 'GET' ? extraGets[path] : undefined;
+    if (extra) {
+      extra().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
           res.end(body);
-        });
+        },
+        (error) => {
+          logger.error({ err: error, path }, 'failed to answer a GET');
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('Internal error');
+        },
+      );
       return;
     }
     if (!path.startsWith(PREFIX)) {

@@ -65,3 +65,9 @@ export function observeHttp(method: string, route: string, status: number, secon
 export function countAbAssignment(test: string, variant: string): void {
   appMetrics().abAssignments.inc({ test, variant });
 }
+
+/** This process's own metrics only (the API process: request latency, A/B assignments), in Prometheus text. */
+export async function processMetrics(): Promise<{ contentType: string; body: string }> {
+  const { registry } = appMetrics();
+  return { contentType: registry.contentType, body: await registry.metrics() };
+}
