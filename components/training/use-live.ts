@@ -15,8 +15,11 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'off';
 
 /** After an error the browser will not retry by itself (the server or the network went away): try again after this. */
 const RESUBSCRIBE_AFTER_MS = 10_000;
-/** A reconnect shorter than this (a stream's planned end every few minutes) does not flash "reconnecting". */
-const RECONNECTING_GRACE_MS = 2_000;
+/**
+ * A reconnect shorter than this does not flash "reconnecting": each stream ends after 10 minutes on purpose
+ * (server/api/trpc.ts) and the browser's EventSource comes back about 3 s later.
+ */
+const RECONNECTING_GRACE_MS = 5_000;
 
 function useLiveState(sub: { status: 'idle' | 'connecting' | 'pending' | 'error'; error: unknown; reset: () => void }): LiveState {
   const [wasLive, setWasLive] = useState(false);
