@@ -110,11 +110,21 @@ class LiveHub {
     }
   }
 
-  /** The one subscriber connection of this process, made on first use; resolves once the channel is subscribed. */
+  /** Subscribes the process's one subscriber connection (made on first use); resolves once the channel is subscribed. */
   private connect(): Promise<unknown> {
-    if (this.redis && this.subscribed) return this.subscribed;
+    if (this.subscribed) return this.subscribed;
+    const redis = (this.redis ??= this.open());
+    const subscribed = redis.subscribe(liveChannel());
+    this.subscribed = subscribed;
+    // A failed subscribe is tried again (same connection) by the next stream; nobody waits on a rejected promise.
+    subscribed.catch(() => {
+      if (this.subscribed === subscribed) this.subscribed = undefined;
+    });
+    return subscribed;
+  }
+
+  private open(): Redis {
     const redis = createRedis('worker', `nw-${process.env.NW_SERVICE ?? 'web'}-live`);
-    this.redis = redis;
     const channel = liveChannel();
     redis.on('message', (from: string, message: string) => {
       if (from === channel) this.onMessage(message);
@@ -133,12 +143,7 @@ class LiveHub {
       this.redis = undefined;
       this.subscribed = undefined;
     });
-    this.subscribed = redis.subscribe(channel);
-    // A failed first subscribe is retried by the next stream; nobody may wait on a rejected promise forever.
-    this.subscribed.catch(() => {
-      if (this.redis === redis) this.subscribed = undefined;
-    });
-    return this.subscribed;
+    return redis;
   }
 
   private onMessage(message: string) {
