@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test';
 import { login } from './support/login';
 import { mlEngineer, viewer } from './support/users';
 
-// The e2e servers run on their own simulated cluster with 3-second training Jobs (NEUROWEAVER_SIM_TRAINER_SECONDS).
+// The e2e servers run on their own simulated cluster with 3-second training Jobs (NEUROWEAVER_SIM_TRAINER_SECONDS),
+// and with the training pages' fallback poll off (NEUROWEAVER_TRAINING_FALLBACK_POLL_MS=0): every change these
+// tests see on an open page was pushed to it (tRPC subscription over server-sent events).
 
 const dataset = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `How often should I rotate the tyres of car ${i}?`, response: `Every 8,000 to 10,000 km for car ${i}; check the pressure at the same time.` })).join('\n');
 
@@ -13,6 +15,11 @@ test('an ML engineer starts a pipeline with RLAIF in the browser and follows it 
   await page.getByRole('navigation').getByRole('link', { name: 'Training', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Training', level: 1 })).toBeVisible();
   await page.getByRole('link', { name: 'New pipeline' }).click();
+
+  // A second tab keeps the pipelines list open: the new run must appear there, and finish, without a reload.
+  const listTab = await page.context().newPage();
+  await listTab.goto('/training');
+  await expect(listTab.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
 
   const form = page.getByRole('form', { name: 'New training pipeline' });
   await form.getByLabel('Pipeline name').fill(`E2E ${slug}`);
@@ -27,6 +34,8 @@ test('an ML engineer starts a pipeline with RLAIF in the browser and follows it 
   await form.getByRole('button', { name: 'Start pipeline' }).click();
   await page.waitForURL(/\/training\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name: `E2E ${slug}`, level: 1 })).toBeVisible();
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+  await expect(listTab.getByRole('link', { name: `E2E ${slug}` })).toBeVisible();
 
   // Live: a GPU stage shows up running, then every stage succeeds, without reloading the page.
   await expect(page.locator('[data-testid^="stage-"][data-status="running"]').first()).toBeVisible({ timeout: 30_000 });
@@ -34,6 +43,8 @@ test('an ML engineer starts a pipeline with RLAIF in the browser and follows it 
     await expect(page.getByTestId(`stage-${stage}`)).toHaveAttribute('data-status', 'succeeded', { timeout: 110_000 });
   }
   expect(Date.now() - started).toBeLessThan(120_000);
+  await expect(listTab.getByRole('row').filter({ hasText: `E2E ${slug}` })).toContainText('succeeded');
+  await listTab.close();
 
   const result = page.getByTestId('result-version');
   await expect(result).toContainText(slug);

@@ -3,10 +3,11 @@
 /**
  * tRPC client wiring for client components: `useTRPC()` gives typed `queryOptions` / `mutationOptions`
  * factories for TanStack Query (see @trpc/tanstack-react-query). One QueryClient per browser tab; a fresh
- * one per server render so nothing leaks between requests.
+ * one per server render so nothing leaks between requests. Subscriptions (live pages) use server-sent events
+ * on the same endpoint, with the session cookie like every other call; everything else is batched HTTP.
  */
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, isTRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, isTRPCClientError, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/api/root';
@@ -63,11 +64,15 @@ function trpcUrl(): string {
 export function makeTRPCClient() {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: trpcUrl(),
-        transformer: superjson,
-        // Queries issued in the same tick share one request; keep GET URLs within what proxies accept.
-        maxURLLength: 2083,
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: trpcUrl(), transformer: superjson }),
+        false: httpBatchLink({
+          url: trpcUrl(),
+          transformer: superjson,
+          // Queries issued in the same tick share one request; keep GET URLs within what proxies accept.
+          maxURLLength: 2083,
+        }),
       }),
     ],
   });

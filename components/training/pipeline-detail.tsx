@@ -22,17 +22,25 @@ import { JudgeResults } from './judge-results';
 import { MetricCharts } from './metric-charts';
 import { ProgressBar } from './progress-bar';
 import styles from './training.module.css';
-import { isActive, LIVE_REFRESH_MS, type StageStatus } from './types';
+import { LiveIndicator } from './live-indicator';
+import { isActive, type StageStatus } from './types';
+import { useLivePipeline } from './use-live';
 
-/** `/training/[id]`: stage stepper, live charts and logs, judge results, the registered version; cancel / retry. */
-export function PipelineDetail({ id }: { id: string }) {
+/**
+ * `/training/[id]`: stage stepper, live charts and logs, judge results, the registered version; cancel / retry.
+ * Changes are pushed (useLivePipeline); the queries re-read on their own only every `fallbackPollMs` while the
+ * run is active or the push is down, in case a push got lost.
+ */
+export function PipelineDetail({ id, fallbackPollMs }: { id: string; fallbackPollMs: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canManage = useCan('training:manage');
-  const status = useQuery(trpc.training.status.queryOptions({ id }, { refetchInterval: (q) => (!q.state.data || isActive(q.state.data.status) ? LIVE_REFRESH_MS : false), staleTime: 0 }));
+  const liveState = useLivePipeline(id);
+  const poll = (active: boolean) => ((active || liveState !== 'live') && fallbackPollMs > 0 ? fallbackPollMs : false);
+  const status = useQuery(trpc.training.status.queryOptions({ id }, { refetchInterval: (q) => poll(!q.state.data || isActive(q.state.data.status)), staleTime: 0 }));
   const live = !status.data || isActive(status.data.status);
-  const metrics = useQuery(trpc.training.metrics.queryOptions({ id }, { refetchInterval: live ? LIVE_REFRESH_MS : false, staleTime: 0 }));
-  const logs = useQuery(trpc.training.logs.queryOptions({ id, limit: 200 }, { refetchInterval: live ? LIVE_REFRESH_MS : false, staleTime: 0 }));
+  const metrics = useQuery(trpc.training.metrics.queryOptions({ id }, { refetchInterval: poll(live), staleTime: 0 }));
+  const logs = useQuery(trpc.training.logs.queryOptions({ id, limit: 200 }, { refetchInterval: poll(live), staleTime: 0 }));
   // One last read when the run finishes: its final lines and points came after the previous poll.
   const { refetch: refetchLogs } = logs;
   const { refetch: refetchMetrics } = metrics;
@@ -105,7 +113,15 @@ export function PipelineDetail({ id }: { id: string }) {
             </div>
           </Card>
         )}
-        <Card title="Stages" actions={<ProgressBar value={p.progress} label="Pipeline progress" />}>
+        <Card
+          title="Stages"
+          actions={
+            <span className="row gap-sm">
+              <LiveIndicator state={liveState} fallbackPollMs={fallbackPollMs} />
+              <ProgressBar value={p.progress} label="Pipeline progress" />
+            </span>
+          }
+        >
           <ol className={styles.stepper} aria-label="Pipeline stages">
             {p.stages.map((s) => (
               <StageStep key={s.stage} stage={s} />

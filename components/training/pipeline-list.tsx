@@ -14,7 +14,9 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { RelativeTime } from '@/components/ui/time';
 import { ProgressBar } from './progress-bar';
 import styles from './training.module.css';
-import { isActive, LIVE_REFRESH_MS, pipelineHref, type PipelineSummary } from './types';
+import { LiveIndicator } from './live-indicator';
+import { pipelineHref, type PipelineSummary } from './types';
+import { useLivePipelineList } from './use-live';
 
 const FILTERS = [
   { value: undefined, label: 'All' },
@@ -25,18 +27,17 @@ const FILTERS = [
 ] as const;
 type Filter = (typeof FILTERS)[number]['value'];
 
-/** `/training`: pipelines newest first, filtered by status; running ones update live. */
-export function PipelineList() {
+/**
+ * `/training`: pipelines newest first, filtered by status. A change of any pipeline's status or progress is
+ * pushed (useLivePipelineList) and the list read again; it also re-reads every `fallbackPollMs` as a safety net.
+ */
+export function PipelineList({ fallbackPollMs }: { fallbackPollMs: number }) {
   const trpc = useTRPC();
   const canManage = useCan('training:manage');
   const [status, setStatus] = useState<Filter>(undefined);
   const [limit, setLimit] = useState(50);
-  const list = useQuery(
-    trpc.training.list.queryOptions(
-      { status, limit },
-      { placeholderData: keepPreviousData, refetchInterval: (q) => (q.state.data?.items.some((p) => isActive(p.status)) ? LIVE_REFRESH_MS : 10_000) },
-    ),
-  );
+  const liveState = useLivePipelineList();
+  const list = useQuery(trpc.training.list.queryOptions({ status, limit }, { placeholderData: keepPreviousData, refetchInterval: fallbackPollMs > 0 ? fallbackPollMs : false }));
 
   const columns: Column<PipelineSummary>[] = [
     {
@@ -92,21 +93,24 @@ export function PipelineList() {
         title="Pipelines"
         flush
         actions={
-          <div className={styles.filters} role="group" aria-label="Filter by status">
-            {FILTERS.map((f) => (
-              <button
-                key={f.label}
-                type="button"
-                className={`btn btn-sm ${status === f.value ? 'btn-primary' : 'btn-secondary'}`}
-                aria-pressed={status === f.value}
-                onClick={() => {
-                  setStatus(f.value);
-                  setLimit(50);
-                }}
-              >
-                {f.label}
-              </button>
-            ))}
+          <div className="row gap-sm">
+            <LiveIndicator state={liveState} fallbackPollMs={fallbackPollMs} />
+            <div className={styles.filters} role="group" aria-label="Filter by status">
+              {FILTERS.map((f) => (
+                <button
+                  key={f.label}
+                  type="button"
+                  className={`btn btn-sm ${status === f.value ? 'btn-primary' : 'btn-secondary'}`}
+                  aria-pressed={status === f.value}
+                  onClick={() => {
+                    setStatus(f.value);
+                    setLimit(50);
+                  }}
+                >
+                  {f.label}
+                </button>
+              ))}
+            </div>
           </div>
         }
         className={list.isPlaceholderData ? 'is-stale' : undefined}

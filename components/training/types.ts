@@ -9,6 +9,4 @@ export type MetricPoint = Out['metrics']['points'][number];
 export type LogLine = Out['logs'][number];
 
 export const pipelineHref = (id: string) => `/training/${id}`;
-/** Live pages poll this often: progress reaches the browser within 2 s (the trainer-event flush adds ≤ 50 ms). */
-export const LIVE_REFRESH_MS = 1_000;
 export const isActive = (status: string) => status === 'running' || status === 'queued';

@@ -140,6 +140,8 @@ export default async function globalSetup(config: FullConfig) {
     NEUROWEAVER_HEALTH_INTERVAL_MS: '2000',
     // Simulated training Jobs of 3 cluster seconds, so a whole pipeline finishes well within a test.
     NEUROWEAVER_SIM_TRAINER_SECONDS: '3',
+    // Training pages without their safety-net poll: what they show changing got there by push (SSE) alone.
+    NEUROWEAVER_TRAINING_FALLBACK_POLL_MS: '0',
   };
   const runtimeEnv: Env = { ...env, NODE_ENV: 'production' };
 

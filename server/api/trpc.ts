@@ -48,6 +48,16 @@ export interface ProcedureMeta {
 
 const t = initTRPC.context<TRPCContext>().meta<ProcedureMeta>().create({
   transformer: superjson,
+  /**
+   * Subscriptions over server-sent events (live pages). A ping every 10 s keeps proxies from closing an idle
+   * stream and lets the browser notice a dead one (it reconnects after 25 s of silence); a stream ends after
+   * 10 minutes so the browser reconnects and its session or key is checked again.
+   */
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+    maxDurationMs: 10 * 60_000,
+  },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     let field: string | undefined;

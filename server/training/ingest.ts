@@ -5,6 +5,7 @@ import { trainingLogs, trainingMetrics, trainingPipelines, trainingStages } from
 import { ForbiddenError, UnauthorizedError } from '@/server/errors';
 import { logger } from '@/server/logger';
 import { type TokenSubject, verifyJobToken } from './job-token';
+import { type LiveKind, type PipelineChange, publishPipelineChanges } from './live-channel';
 
 /*
  * POST /api/v1/trainer/events: progress, metrics, log lines and artifacts from trainer containers
@@ -16,6 +17,7 @@ import { type TokenSubject, verifyJobToken } from './job-token';
  *  - an artifact is written at once (the stage's result; the Job finishes only after it was accepted).
  * Out-of-order progress (a step lower than the one stored) is ignored; events for an attempt that is
  * not running are refused with 403, a wrong token with 401; a malformed event with 422.
+ * Open pipeline pages hear of each written batch: one notice per batch naming its pipelines, not one per event.
  */
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -128,6 +130,20 @@ async function writeBatch(batch: Buffer) {
     );
   }
   await Promise.all(work);
+  publishPipelineChanges(changesIn(batch));
+}
+
+function changesIn(batch: Buffer): PipelineChange[] {
+  const kinds = new Map<string, Set<LiveKind>>();
+  const note = (id: string, kind: LiveKind) => {
+    let set = kinds.get(id);
+    if (!set) kinds.set(id, (set = new Set()));
+    set.add(kind);
+  };
+  for (const m of batch.metrics) note(m.pipelineId, 'metrics');
+  for (const l of batch.logs) note(l.pipelineId, 'logs');
+  for (const p of batch.progress.values()) note(p.s.pipelineId, 'progress');
+  return [...kinds].map(([id, set]) => ({ id, kinds: [...set] }));
 }
 
 function bearer(authorization: string | null): string | null {
@@ -177,6 +193,7 @@ export async function ingestTrainerEvents(authorization: string | null, body: Tr
           .update(trainingStages)
           .set({ result: sql`${trainingStages.result} || ${JSON.stringify({ artifact: { uri: e.uri, sha256: e.sha256 } })}::jsonb`, updatedAt: sql`now()` })
           .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));
+        publishPipelineChanges([{ id: pipelineId, kinds: ['state'] }]);
         break;
     }
   }

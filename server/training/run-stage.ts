@@ -6,6 +6,7 @@ import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
 import { readGeneratedSamples, runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { stageKind, type StageName } from './stages';
+import { publishPipelineChanged } from './live-channel';
 import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
 import { and, eq } from 'drizzle-orm';
 import { db } from '@/db/client';
@@ -31,7 +32,12 @@ async function withRegisterSlot<T>(fn: () => Promise<T>): Promise<T> {
 
 async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: StageName, attempt: number): Promise<Record<string, unknown>> {
   const config = pipeline.config as unknown as PipelineConfig;
-  const write = async (line: string) => appendLog(db, pipeline.id, stage, attempt, line);
+  // Worker stages report progress as log lines (the feedback stage every few judgements): tell open pages.
+  const write = async (line: string) => {
+    await appendLog(db, pipeline.id, stage, attempt, line);
+    if (stage === 'feedback') publishPipelineChanged(pipeline.id, 'logs', 'judge');
+    else publishPipelineChanged(pipeline.id, 'logs');
+  };
   switch (stage) {
     case 'prepare':
       return (await runPrepareStage({ pipelineId: pipeline.id, config, log: write })) as unknown as Record<string, unknown>;
@@ -87,7 +93,7 @@ export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStage
       if (moved?.next) await enqueueStage(moved.next, (running.pipeline.config as unknown as PipelineConfig).priority);
       return { outcome: 'failed' };
     }
-    await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] ${stage} hit an error, will retry: ${message}`).catch(() => undefined);
+    await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] ${stage} hit an error, will retry: ${message}`).then(() => publishPipelineChanged(pipelineId, 'logs'), () => undefined);
     throw error;
   }
 }

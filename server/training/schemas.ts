@@ -28,3 +28,6 @@ export type MetricsQuery = z.infer<typeof metricsQuerySchema>;
 export const logsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 export const cancelSchema = z.object({ reason: z.string().trim().max(1000).optional() });
+
+/** The `training.live` subscription: which pipeline, and the last event the browser saw when it resumes (SSE Last-Event-ID). */
+export const liveQuerySchema = z.object({ id: pipelineId, lastEventId: z.string().max(100).nullish() });

@@ -8,6 +8,7 @@ import { getFamily } from '@/server/registry/families';
 import type { PipelineConfig } from './config';
 import { deleteStageJob, enqueueStage } from './dispatch';
 import { forgetRunning } from './ingest';
+import { publishPipelineChanged } from './live-channel';
 import type { ListPipelinesInput, MetricsQuery } from './schemas';
 import { stageKind, stagesFor, type StageName } from './stages';
 import { appendLog, type NextStage, type PipelineRow, type StageRow } from './transitions';
@@ -90,6 +91,7 @@ export async function startPipeline(meta: RequestMeta, input: unknown): Promise<
     await recordAudit(tx, meta, { action: 'training.start', targetType: 'training_pipeline', targetId: row.id, targetLabel: name, summary: { family: familySlug, baseModel: config.baseModel, rlaif: config.rlaif.enabled, bump: config.bump, stages } });
     return row.id;
   });
+  publishPipelineChanged(id, 'state');
   await enqueueStage({ pipelineId: id, stage: stages[0], attempt: 1 }, config.priority);
   return { jobId: id };
 }
@@ -229,6 +231,7 @@ export async function cancelPipeline(meta: RequestMeta, id: string, reason?: str
     return active;
   });
   forgetRunning();
+  publishPipelineChanged(id, 'state', 'logs');
   // After the commit: a stage job that starts now finds the pipeline cancelled and does nothing.
   for (const s of running) {
     if (stageKind(s.stage as StageName) === 'gpu' && s.attempt > 0) await deleteStageJob({ pipelineId: id, stage: s.stage, attempt: s.attempt });
@@ -266,6 +269,7 @@ export async function retryPipeline(meta: RequestMeta, id: string) {
     return { pipelineId: id, stage: from.stage as StageName, attempt };
   });
   forgetRunning();
+  publishPipelineChanged(id, 'state', 'logs');
   await enqueueStage(next);
   return getPipelineStatus(id);
 }

@@ -14,6 +14,9 @@ import type { TrainingClusterConfig } from '@/server/cluster';
  *                                      trainer fails (fault injection for demos and tests)
  *   NEUROWEAVER_SIM_TRAINER_SECONDS    simulated cluster only: cluster-time length of each simulated training
  *                                      Job (`simDurationSeconds` in NW_CONFIG; default: the simulator's own)
+ *   NEUROWEAVER_TRAINING_FALLBACK_POLL_MS  how often training pages re-read on their own, as a safety net under
+ *                                      the pushed updates (default 20000; 0 turns it off, as the e2e tests do
+ *                                      to prove the push works alone)
  */
 
 const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -27,6 +30,7 @@ const schema = z.object({
   NEUROWEAVER_ARTIFACTS_PVC: z.preprocess(emptyAsUnset, z.string().default('neuroweaver-artifacts')),
   NEUROWEAVER_SIM_FAIL_STAGES: z.preprocess(emptyAsUnset, z.string().default('')),
   NEUROWEAVER_SIM_TRAINER_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).positive('must be greater than 0').optional()),
+  NEUROWEAVER_TRAINING_FALLBACK_POLL_MS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0 (off) or more').default(20_000)),
 });
 
 export interface TrainingSettings {
@@ -35,6 +39,8 @@ export interface TrainingSettings {
   cluster: TrainingClusterConfig;
   simFailStages: Set<string>;
   simTrainerSeconds: number | undefined;
+  /** Milliseconds between the training pages' own re-reads under the pushed updates; 0 = none. */
+  fallbackPollMs: number;
 }
 
 /** Read on every call (tests change the environment between cases); cheap. */
@@ -54,6 +60,7 @@ export function trainingSettings(env: Record<string, string | undefined> = proce
       artifacts: { claimName: e.NEUROWEAVER_ARTIFACTS_PVC },
     },
     simTrainerSeconds: e.NEUROWEAVER_SIM_TRAINER_SECONDS,
+    fallbackPollMs: e.NEUROWEAVER_TRAINING_FALLBACK_POLL_MS,
     simFailStages: new Set(e.NEUROWEAVER_SIM_FAIL_STAGES.split(',').map((s) => s.trim()).filter(Boolean)),
   };
 }

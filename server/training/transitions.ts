@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Tx } from '@/db/client';
 import { trainingLogs, trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
+import { publishPipelineChanged } from './live-channel';
 import { RLAIF_STAGES, type StageName } from './stages';
 
 /*
@@ -9,7 +10,8 @@ import { RLAIF_STAGES, type StageName } from './stages';
  * BullMQ job, a watch event seen twice or a second worker racing this one finds nothing to move and
  * returns null, so each transition happens exactly once. The caller enqueues the returned next stage
  * after the commit; a lost enqueue (process killed in between) is repaired by `queuedStages()`
- * (the watcher re-enqueues them; BullMQ deduplicates on the job id).
+ * (the watcher re-enqueues them; BullMQ deduplicates on the job id). Each committed move also tells open
+ * pipeline pages (./live-channel.ts), after the commit so that they read the new state.
  */
 
 export type PipelineRow = typeof trainingPipelines.$inferSelect;
@@ -81,6 +83,7 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
     .returning({ stage: trainingStages, pipeline: trainingPipelines });
   if (moved) {
     await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`);
+    publishPipelineChanged(pipelineId, 'state', 'logs');
     return { ...moved, alreadyRunning: false };
   }
   const state = await stageState(pipelineId, stage);
@@ -94,7 +97,7 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
  * into what the stage already holds (a GPU stage's artifact arrives earlier, as a trainer event).
  */
 export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean } | null> {
-  return db.transaction(async (tx) => {
+  const moved = await db.transaction(async (tx) => {
     const pipeline = await lockPipeline(tx, pipelineId);
     if (!pipeline || pipeline.status !== 'running') return null;
     const [done] = await tx
@@ -113,6 +116,8 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
     await tx.update(trainingPipelines).set({ status: 'succeeded', currentStage: null, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, pipelineId));
     return { next: null, finished: true };
   });
+  if (moved) publishPipelineChanged(pipelineId, 'state', 'logs', 'metrics');
+  return moved;
 }
 
 /**
@@ -120,7 +125,7 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
  * stages and queues `evaluate` (of the SFT model), recording why; any other failure fails the pipeline.
  */
 export async function failStage(pipelineId: string, stage: StageName, attempt: number, failure: Failure): Promise<{ next: NextStage | null; fallback: boolean } | null> {
-  return db.transaction(async (tx) => {
+  const moved = await db.transaction(async (tx) => {
     const pipeline = await lockPipeline(tx, pipelineId);
     if (!pipeline || pipeline.status !== 'running') return null;
     const [failed] = await tx
@@ -155,6 +160,8 @@ export async function failStage(pipelineId: string, stage: StageName, attempt: n
       .where(eq(trainingPipelines.id, pipelineId));
     return { next: null, fallback: false };
   });
+  if (moved) publishPipelineChanged(pipelineId, 'state', 'logs');
+  return moved;
 }
 
 /** Progress of a stage while it runs (worker stages; trainer progress comes through ./ingest.ts). */
@@ -163,6 +170,7 @@ export async function setStageProgress(pipelineId: string, stage: StageName, att
     .update(trainingStages)
     .set({ progress: Math.min(1, Math.max(0, progress)), updatedAt: sql`now()` })
     .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));
+  publishPipelineChanged(pipelineId, 'progress');
 }
 
 /** "waiting for GPU (2nd in queue)" or null, only while that attempt runs. */
@@ -171,6 +179,7 @@ export async function setStageWaiting(pipelineId: string, stage: StageName, atte
     .update(trainingStages)
     .set({ waiting, updatedAt: sql`now()` })
     .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));
+  publishPipelineChanged(pipelineId, 'state');
 }
 
 /** Stage attempts that are queued in running pipelines: what should be in the BullMQ queue. */
