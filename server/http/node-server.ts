@@ -8,7 +8,8 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 /** Reads and discards what is left of a refused body (up to a bound), so the client still reads the answer. */
 function drain(req: IncomingMessage) {
-  if (req.readableEnded) return;
+  // Without a body there is nothing to discard (Node finishes a bodyless request on its own).
+  if (req.readableEnded || !hasBody(req)) return;
   let drained = 0;
   req.removeAllListeners('data');
   req.on('data', (chunk: Buffer) => {
@@ -17,6 +18,9 @@ function drain(req: IncomingMessage) {
   });
   req.resume();
 }
+
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
 /** Reads at most `limit` bytes of the body; past it, refuses with 413 and discards the rest. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -39,20 +43,37 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** IncomingMessage as the REST core's minimal request: no web Request/Headers objects on the hot path. */
-function toRestRequest(req: IncomingMessage): RestRequest {
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    headers: {
-      get(name: string) {
-        const value = req.headers[name.toLowerCase()];
-        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-      },
-    },
-    readBody: (limit) => readBody(req, limit),
-    readStream: () => req,
-  };
+/**
+ * IncomingMessage as the REST core's minimal request: no web Request/Headers objects on the hot path, and
+ * no closures made per request (methods live on the prototype).
+ */
+class NodeRestRequest implements RestRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+
+  constructor(private readonly req: IncomingMessage) {
+    this.method = req.method ?? 'GET';
+    this.url = req.url ?? '/';
+    this.headers = new NodeHeaders(req);
+  }
+
+  readBody(limit: number) {
+    return readBody(this.req, limit);
+  }
+
+  readStream() {
+    return this.req;
+  }
+}
+
+class NodeHeaders {
+  constructor(private readonly req: IncomingMessage) {}
+
+  get(name: string): string | null {
+    const value = this.req.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
 }
 
 async function send(req: IncomingMessage, res: ServerResponse, result: RestResult) {
@@ -70,7 +91,8 @@ async function send(req: IncomingMessage, res: ServerResponse, result: RestResul
   }
   // A known length keeps Node from chunked encoding, so head and body leave in one write.
   const body = result.body ?? '';
-  res.writeHead(result.status, { ...result.headers, 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
+  result.headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  res.writeHead(result.status, result.headers);
   res.end(body);
 }
 
@@ -125,7 +147,7 @@ export function createRestServer(router: RestRouter, extraGets: Record<string, E
       res.end(JSON.stringify({ error: { code: 'not_found', message: `No route for ${path}` } }));
       return;
     }
-    serveRest(router, toRestRequest(req), path.slice(PREFIX.length) || '/')
+    serveRest(router, new NodeRestRequest(req), path.slice(PREFIX.length) || '/')
       .then((result) => send(req, res, result))
       .catch((error) => {
         logger.error({ err: error, path }, 'failed to send a REST response');
