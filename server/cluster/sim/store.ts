@@ -6,7 +6,7 @@ import { matchesRequirements, parseLabelSelector, type Requirement } from './sel
 import { StoreError } from './store/errors';
 import { EventLog } from './store/event-log';
 import type { KObject, NewObject, StoreEvent, StoreListener, WatchEventType } from './store/types';
-import { clone, stableStringify } from './util/json';
+import { clone, deepEqual } from './util/json';
 import { randomSuffix } from './util/random';
 import { rfc3339 } from './util/time';
 
@@ -45,16 +45,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Everything but metadata and status: a change here bumps metadata.generation. */
-function specPart(obj: KObject): string {
-  const { metadata: _m, status: _s, ...rest } = obj;
-  return stableStringify(rest);
-}
+const NOT_SPEC = new Set(['metadata', 'status']);
+const VOLATILE_META = new Set(['resourceVersion', 'managedFields']);
 
-function withoutVolatileMeta(obj: KObject): string {
-  const { resourceVersion: _rv, managedFields: _mf, ...meta } = obj.metadata;
-  return stableStringify({ ...obj, metadata: meta });
-}
+/** Everything but metadata and status: a change here bumps metadata.generation. */
+const sameSpec = (a: KObject, b: KObject) => deepEqual(a, b, NOT_SPEC);
+
+/** Equal but for the resource version and managed fields: an update that changes nothing else is a no-op. */
+const METADATA = new Set(['metadata']);
+const sameButVolatileMeta = (a: KObject, b: KObject) => deepEqual(a, b, METADATA) && deepEqual(a.metadata, b.metadata, VOLATILE_META);
 
 function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
@@ -147,6 +146,11 @@ export class ObjectStore {
    * update that changes nothing is a no-op (no new resourceVersion, no event), as in the real API.
    */
   update<T extends KObject = KObject>(type: TypeKey, input: KObject): T {
+    return this.replace<T>(type, input, false);
+  }
+
+  /** `owned`: the input is a private copy nobody else holds (mutate's draft), so it need not be cloned again. */
+  private replace<T extends KObject>(type: TypeKey, input: KObject, owned: boolean): T {
     const namespace = this.nsFor(type, input.metadata.namespace);
     const existing = this.get(type, namespace, input.metadata.name);
     if (!existing) throw this.notFound(type, input.metadata.name);
@@ -154,7 +158,7 @@ export class ObjectStore {
     if ((rv && rv !== existing.metadata.resourceVersion) || (input.metadata.uid && input.metadata.uid !== existing.metadata.uid)) {
       throw new StoreError('Conflict', `Operation cannot be fulfilled on ${type} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, { resource: type, name: input.metadata.name });
     }
-    const obj = clone(input);
+    const obj = owned ? input : clone(input);
     obj.apiVersion = existing.apiVersion;
     obj.kind = existing.kind;
     Object.assign(obj.metadata, {
@@ -166,8 +170,8 @@ export class ObjectStore {
     });
     if (existing.metadata.namespace) obj.metadata.namespace = existing.metadata.namespace;
     else delete obj.metadata.namespace;
-    if (withoutVolatileMeta(obj) === withoutVolatileMeta(existing)) return existing as T;
-    if (specPart(obj) !== specPart(existing)) obj.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    if (sameButVolatileMeta(obj, existing)) return existing as T;
+    if (!sameSpec(obj, existing)) obj.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     obj.metadata.resourceVersion = String(++this.rv);
     deepFreeze(obj);
     this.bucket(type).set(objectKey(namespace, obj.metadata.name), obj);
@@ -182,7 +186,7 @@ export class ObjectStore {
     if (!existing) return undefined;
     const draft = clone(existing) as T;
     change(draft);
-    return this.update<T>(type, draft);
+    return this.replace<T>(type, draft, true);
   }
 
   /**

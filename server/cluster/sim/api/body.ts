@@ -25,7 +25,16 @@ export function parseBody(buf: Buffer, yaml: boolean): unknown {
   const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest('the request body is empty');
   try {
-    return yaml ? parseYaml(text) : JSON.parse(text);
+    if (!yaml) return JSON.parse(text);
+    // JSON is YAML, and most apply patches arrive as JSON: JSON.parse is far cheaper than the YAML parser.
+    if (text.trimStart().startsWith('{')) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        // a YAML flow mapping, e.g. `{a: 1}`
+      }
+    }
+    return parseYaml(text);
   } catch (err) {
     throw errors.badRequest(`error decoding ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
   }

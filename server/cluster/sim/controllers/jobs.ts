@@ -3,7 +3,7 @@ import type { IJobCondition } from 'kubernetes-models/batch/v1/JobCondition';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { T } from '../resources';
 import type { KObject, Stored } from '../store/types';
-import { clone } from '../util/json';
+import { clone, deepEqual } from '../util/json';
 import { randomSuffix } from '../util/random';
 import { rfc3339 } from '../util/time';
 import { qosClass } from '../api/defaults';
@@ -139,18 +139,19 @@ export function startJobs(ctx: ControllerContext): Controller {
       }
     }
     const startTime = job.status?.startTime ?? rfc3339(started);
-    store.mutate<Stored<IJob>>(T.jobs, ns, name, (j) => {
-      j.status = {
-        ...j.status,
-        startTime,
-        active: active.length + created.length + Math.min(0, creating),
-        ready: active.filter((p) => isPodReady(p)).length,
-        terminating: 0,
-        uncountedTerminatedPods: {},
-        ...(succeeded ? { succeeded } : {}),
-        ...(failedCount ? { failed: failedCount } : {}),
-      };
-    });
+    const current = store.get<Stored<IJob>>(T.jobs, ns, name);
+    const status = {
+      ...current?.status,
+      startTime,
+      active: active.length + created.length + Math.min(0, creating),
+      ready: active.filter((p) => isPodReady(p)).length,
+      terminating: 0,
+      uncountedTerminatedPods: {},
+      ...(succeeded ? { succeeded } : {}),
+      ...(failedCount ? { failed: failedCount } : {}),
+    };
+    // Most reconciles change nothing: compare before copying the whole Job (its pod template is large).
+    if (current && !deepEqual(status, current.status)) store.mutate<Stored<IJob>>(T.jobs, ns, name, (j) => void (j.status = status));
   };
   const queue = new WorkQueue('jobs', reconcile, clock);
   const unsubscribe = store.subscribe((e) => {
