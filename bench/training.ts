@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -44,14 +44,19 @@ function peakRss(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
+/**
+ * The worker process. BENCH_WORKER_LOG=<file> keeps its log (otherwise discarded); BENCH_WORKER_CPU_PROF=<dir>
+ * writes a V8 CPU profile of it there, to see where a transition's time goes.
+ */
 async function startWorker(): Promise<ChildProcess> {
   // node with tsx's loader: one process (the tsx wrapper would put the worker in a child process).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { cwd: root, env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_WORKER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`] : []), '--import', 'tsx', 'workers/index.ts'], { cwd: root, env: { ...process.env, NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
       if (d.toString().includes('workers ready')) {
         child.stdout!.off('data', onData);
-        child.stdout!.resume();
+        if (process.env.BENCH_WORKER_LOG) child.stdout!.pipe(createWriteStream(process.env.BENCH_WORKER_LOG));
+        else child.stdout!.resume();
         resolve();
       }
     };
