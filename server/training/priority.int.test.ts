@@ -79,6 +79,10 @@ describe('run priority on the GPU queue', () => {
       // Everyone gets the GPU in turn; between the two low runs, the older one first.
       await waitFor('all three SFT stages to be scheduled', () => [high, lowA, lowB].every((id) => bound.includes(id)), 60_000, 100);
       expect(bound.filter((id) => id !== high)).toEqual([lowA, lowB]);
+      // And all three finish (nothing is left running for the next test file's workers to pick up).
+      for (const id of [high, lowA, lowB]) {
+        await waitFor(`pipeline ${id} to finish`, async () => (await h.api('GET', `/training/${id}/status`)).body.status === 'succeeded', 60_000, 100);
+      }
     } finally {
       unsubscribe();
       h.env.sim.settings.update({ gpusPerNode: 1 });

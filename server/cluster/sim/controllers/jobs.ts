@@ -122,16 +122,16 @@ export function startJobs(ctx: ControllerContext): Controller {
     const created: KObject[] = [];
     for (let i = 0; i < creating; i++) {
       const template = clone(spec.template);
-      const podName = `${name}-${randomSuffix()}`;
       // A pod the API server would refuse (a missing PriorityClass) is not created; the resync tries again.
+      // The message names the pod by its prefix, so repeats aggregate into one Event.
       const refused = admitPodPriority(store, template.spec);
       if (refused) {
-        ctx.events.record(job, 'Warning', 'FailedCreate', `Error creating: pods "${podName}" is forbidden: ${refused}`, COMPONENT);
+        ctx.events.record(job, 'Warning', 'FailedCreate', `Error creating: pods "${name}-" is forbidden: ${refused}`, COMPONENT);
         break;
       }
       const pod = store.create(T.pods, {
         metadata: {
-          name: podName, namespace: ns, labels: template.metadata?.labels,
+          name: `${name}-${randomSuffix()}`, namespace: ns, labels: template.metadata?.labels,
           annotations: template.metadata?.annotations, ownerReferences: [ownerReference(job)],
         },
         spec: template.spec,
