@@ -24,6 +24,10 @@ let h: Awaited<ReturnType<typeof startTrainingHarness>>;
 beforeAll(async () => {
   process.env.NEUROWEAVER_TRAINING_LOG_MAX_LINES = String(LIMIT);
   h = await startTrainingHarness();
+  // Test files share Redis: drop maintenance jobs and schedules another file left, so only this file's jobs run here.
+  const maintenance = getQueue('maintenance');
+  for (const s of await maintenance.getJobSchedulers()) await maintenance.removeJobScheduler(s.id || s.key);
+  await maintenance.drain(true);
   register('maintenance', maintenanceProcessor, { concurrency: 1 });
 }, 60_000);
 afterAll(async () => {
@@ -122,6 +126,8 @@ describe('training log retention', () => {
     const slug = await family();
     const [old, recent] = [await start(slug), await start(slug)];
     for (const id of [old, recent]) await waitFor(`pipeline ${id} to finish`, async () => ['succeeded', 'failed'].includes((await statusOf(id)).status), 60_000, 100);
+    // A trainer's last lines may still be buffered (accepted just before its attempt ended): write them now.
+    await flushTrainerEvents();
     // Lines written under a higher limit, then the limit is lowered to LIMIT.
     await writeLogLines(Array.from({ length: 150 }, (_, i) => ({ pipelineId: recent, stage: 'evaluate' as const, attempt: 1, line: `eval ${i}` })), db, 1_000);
     const evalBefore = await stored(recent, 'evaluate');
