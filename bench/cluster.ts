@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildJobTokenSecret, buildTrainingJob, connectCluster, Kinds, type KubeObject } from '@/server/cluster';
+import { buildJobTokenSecret, buildTrainingJob, connectCluster, ensureTrainingPriorityClasses, Kinds, type KubeObject } from '@/server/cluster';
 import { startSimulator } from '@/server/cluster/sim';
 import { percentile } from './lib/stats';
 
@@ -67,6 +67,8 @@ export async function benchCluster() {
   await watch.ready;
 
   const clusterConfig = { datasets: { claimName: 'datasets' }, artifacts: { claimName: 'artifacts' } };
+  // The Jobs' pods name the training PriorityClasses (as dispatch does, once before the first Job).
+  await ensureTrainingPriorityClasses(cluster.client);
   const t0 = performance.now();
   let peakHeap = 0;
   const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 100);

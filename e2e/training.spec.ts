@@ -52,6 +52,8 @@ test('an ML engineer starts a pipeline with RLAIF in the browser and follows it 
   await expect(page.getByTestId('chart-loss')).not.toHaveAttribute('data-points', '0');
   await expect(page.getByTestId('chart-kl-divergence')).not.toHaveAttribute('data-points', '0');
   await expect(page.getByTestId('logs-tail')).toContainText('registered');
+  // How much of the log is shown (and, past the retention limit, how much was pruned).
+  await expect(page.getByTestId('logs-summary')).toHaveText(/^showing (all|last \d+ of) [\d,]+ lines$/);
 
   await result.getByRole('link', { name: slug }).click();
   await expect(page).toHaveURL(new RegExp(`/models/${slug}/versions/0\\.1\\.0$`));

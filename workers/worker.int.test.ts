@@ -57,9 +57,15 @@ describe('worker process', () => {
     expect(worker.processed).toHaveProperty('maintenance');
   });
 
-  it('schedules expire-approvals every 10 minutes and removes schedules no longer listed', async () => {
+  it('schedules expire-approvals every 10 minutes, log retention hourly, and removes schedules no longer listed', async () => {
     const schedulers = await getQueue('maintenance').getJobSchedulers();
-    expect(schedulers).toEqual([expect.objectContaining({ key: 'expire-approvals', name: 'expire-approvals', every: 600_000 })]);
+    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'expire-approvals', name: 'expire-approvals', every: 600_000 }),
+        expect.objectContaining({ key: 'prune-training-logs', name: 'prune-training-logs', every: 3_600_000 }),
+      ]),
+    );
     // One health-monitor schedule for all deployments, every 10 s by default.
     expect(await getQueue('deployments').getJobSchedulers()).toEqual([expect.objectContaining({ key: 'deployment-health', name: 'health-round', every: 10_000 })]);
   });

@@ -134,9 +134,9 @@ export function PipelineDetail({ id, fallbackPollMs }: { id: string; fallbackPol
             <JudgeResults pipelineId={id} />
           </Card>
         )}
-        <Card title="Logs" actions={<span className="small muted">last {logs.data?.length ?? 0} lines{live ? ' · live' : ''}</span>}>
+        <Card title="Logs" actions={<span className="small muted" data-testid="logs-summary">{logs.data?.summary ?? 'loading'}{live ? ' · live' : ''}</span>}>
           <pre className={styles.logs} data-testid="logs-tail" aria-live="off">
-            {(logs.data ?? []).map((l) => (
+            {(logs.data?.lines ?? []).map((l) => (
               <span key={l.id}>
                 <span className={styles.logStage}>[{l.stage}#{l.attempt}]</span> {l.line}
                 {'\n'}

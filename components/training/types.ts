@@ -6,7 +6,7 @@ export type PipelineStatus = Out['status'];
 export type PipelineSummary = Out['list']['items'][number];
 export type StageStatus = PipelineStatus['stages'][number];
 export type MetricPoint = Out['metrics']['points'][number];
-export type LogLine = Out['logs'][number];
+export type LogLine = Out['logs']['lines'][number];
 
 export const pipelineHref = (id: string) => `/training/${id}`;
 export const isActive = (status: string) => status === 'running' || status === 'queued';

@@ -1,4 +1,4 @@
-import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Training pipelines (issue #4, orchestration half). A pipeline is a fixed list of stages decided at start
@@ -112,7 +112,10 @@ export const trainingMetrics = pgTable(
   (t) => [index('training_metrics_pipeline_idx').on(t.pipelineId, t.stage, t.name, t.step)],
 );
 
-/** Log lines from trainers and from the worker stages; the UI shows the tail. */
+/**
+ * Log lines from trainers and from the worker stages; the UI shows the tail. Only the newest lines of each
+ * stage attempt are kept (server/training/logs.ts): the second index finds an attempt's oldest lines.
+ */
 export const trainingLogs = pgTable(
   'training_logs',
   {
@@ -123,5 +126,22 @@ export const trainingLogs = pgTable(
     line: text().notNull(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('training_logs_pipeline_idx').on(t.pipelineId, t.id)],
+  (t) => [index('training_logs_pipeline_idx').on(t.pipelineId, t.id), index('training_logs_attempt_idx').on(t.pipelineId, t.stage, t.attempt, t.id)],
+);
+
+/**
+ * Per stage attempt: how many log lines were written and how many of them were pruned since (retention).
+ * Written in the same statement as the lines, so `lines - pruned` is what `training_logs` holds; kept after
+ * the lines are gone, so the UI can say how many older lines were pruned.
+ */
+export const trainingLogCounts = pgTable(
+  'training_log_counts',
+  {
+    pipelineId: uuid().notNull(),
+    stage: trainingStageNameEnum().notNull(),
+    attempt: integer().notNull(),
+    lines: bigint({ mode: 'number' }).notNull().default(0),
+    pruned: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pipelineId, t.stage, t.attempt] })],
 );

@@ -8,6 +8,7 @@ import type { ISecret } from 'kubernetes-models/v1/Secret';
 import { logger } from '@/server/logger';
 import { ClusterClient } from './client';
 import { loadSimulatorKubeconfig } from './config';
+import { ensureTrainingPriorityClasses } from './ensure-priority-classes';
 import { ClusterConflictError, ClusterInvalidError, ClusterNotFoundError, ClusterUnavailableError } from './errors';
 import { describeJobFailure } from './failures';
 import { Kinds } from './kinds';
@@ -30,6 +31,8 @@ async function start(options: SimulatorOptions = {}): Promise<{ sim: Simulator; 
   dirs.push(dir);
   const sim = await startSimulator({ namespace: NS, kubeconfigPath: path.join(dir, 'kubeconfig.yaml'), speed: 200, bookmarkIntervalMs: 50, ...options });
   const client = new ClusterClient(loadSimulatorKubeconfig(sim.kubeconfigPath), NS, { initialBackoffMs: 100, maxBackoffMs: 400 });
+  // Training Jobs' pods name these classes; without them the API server refuses the pods.
+  await ensureTrainingPriorityClasses(client);
   return { sim, client };
 }
 
@@ -146,6 +149,18 @@ describe('apply, get, list, delete', () => {
     expect((error as ClusterInvalidError).status).toBe(422);
     expect((error as Error).message).toMatch(/invalid/i);
     expect(await client.find(Kinds.Job, bad.metadata!.name!)).toBeNull();
+  });
+});
+
+describe('training PriorityClasses', () => {
+  it('applies them once per connection, idempotently, and a Job of each priority gets its value', async () => {
+    await ensureTrainingPriorityClasses(client);
+    const classes = (await client.list(Kinds.PriorityClass, { labelSelector: 'app.kubernetes.io/managed-by=neuroweaver' })).items;
+    expect(classes.map((c) => `${c.metadata?.name}=${c.value}`).sort()).toEqual(['neuroweaver-training-high=3000', 'neuroweaver-training-low=1000', 'neuroweaver-training-normal=2000']);
+    expect(classes.every((c) => c.preemptionPolicy === 'Never' && c.metadata?.generation === 1)).toBe(true);
+    // A fresh connection applies again: nothing changes.
+    await ensureTrainingPriorityClasses(new ClusterClient(loadSimulatorKubeconfig(sim.kubeconfigPath), NS));
+    expect((await client.get(Kinds.PriorityClass, 'neuroweaver-training-high')).metadata?.generation).toBe(1);
   });
 });
 

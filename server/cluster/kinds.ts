@@ -8,6 +8,7 @@ import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import type { PrometheusRule, ServiceMonitor } from './manifests/monitoring';
 
 /** Metadata as the API server returns it (all optional: an object being built has none of the server's fields). */
@@ -57,6 +58,7 @@ export const Kinds = {
   Deployment: kind<IDeployment>('apps/v1', 'Deployment'),
   ReplicaSet: kind<IReplicaSet>('apps/v1', 'ReplicaSet'),
   HorizontalPodAutoscaler: kind<IHorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler'),
+  PriorityClass: kind<IPriorityClass>('scheduling.k8s.io/v1', 'PriorityClass'),
   ServiceMonitor: kind<ServiceMonitor>('monitoring.coreos.com/v1', 'ServiceMonitor'),
   PrometheusRule: kind<PrometheusRule>('monitoring.coreos.com/v1', 'PrometheusRule'),
 } as const;

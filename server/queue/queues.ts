@@ -24,6 +24,14 @@ export const queueContracts = {
       'expire-approvals': z.object({
         olderThanHours: z.number().int().min(1).max(24 * 365).default(168),
       }),
+      /**
+       * Training log retention (server/training/log-retention.ts); each field defaults to its
+       * NEUROWEAVER_TRAINING_LOG_* setting, read when the job runs.
+       */
+      'prune-training-logs': z.object({
+        maxLinesPerAttempt: z.number().int().min(100).max(10_000_000).optional(),
+        retentionDays: z.number().int().min(1).max(36_500).optional(),
+      }),
     },
     // Idempotent and re-run every 10 minutes anyway: no point retrying for long.
     jobOptions: { attempts: 2 },

@@ -19,6 +19,8 @@ function schedule<Q extends QueueName, J extends JobName<Q>>(s: Schedule<Q, J>):
 /** Repeating jobs. The worker process upserts these at start, so changing a line here reschedules on the next deploy. */
 export const schedules: Schedule[] = [
   schedule({ id: 'expire-approvals', queue: 'maintenance', job: 'expire-approvals', everyMs: 10 * 60_000, payload: { olderThanHours: 168 } }),
+  // Logs of runs finished over NEUROWEAVER_TRAINING_LOG_RETENTION_DAYS ago; the per-attempt limit is kept as lines arrive.
+  schedule({ id: 'prune-training-logs', queue: 'maintenance', job: 'prune-training-logs', everyMs: 60 * 60_000, payload: {} }),
   // One schedule for every deployment: each round checks all of them (NEUROWEAVER_HEALTH_INTERVAL_MS).
   schedule({ id: 'deployment-health', queue: 'deployments', job: 'health-round', everyMs: deploymentConfig().healthIntervalMs, payload: {} }),
 ];

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
-import { buildJobTokenSecret, buildTrainingJob, getCluster, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
+import { buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
 import { enqueue } from '@/server/queue/factory';
 import { BASE_MODELS, GPU_TYPES } from './base-models';
 import type { PipelineConfig } from './config';
@@ -47,7 +47,8 @@ export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName): P
 /**
  * Creates the token Secret and the Job of one GPU stage attempt by server-side apply under deterministic
  * names: doing it again (a retried BullMQ job, a worker killed half-way) converges on the same two
- * objects, so one attempt never has two Jobs.
+ * objects, so one attempt never has two Jobs. The run's priority picks the pod's PriorityClass, its place
+ * in the cluster's queue for GPUs (the BullMQ priority only orders the dispatches themselves).
  */
 export async function applyStageJob(pipeline: PipelineRow, stage: StageName, attempt: number): Promise<string> {
   const { client, identity } = await getCluster();
@@ -65,6 +66,7 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
       image: settings.image,
       args: ['--stage', stage],
       resources: { gpu: cfg.resources.gpuCount, cpu: cfg.resources.cpu, memory: cfg.resources.memory },
+      priority: cfg.priority ?? 'normal',
       callbackUrl: settings.callbackUrl,
       stageConfig: {
         ...(await gpuStageConfig(pipeline, stage)),
@@ -81,6 +83,8 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
   if (simulated && settings.simFailStages.has(stage)) {
     job.spec!.template.metadata!.annotations = { ...job.spec!.template.metadata!.annotations, 'sim.neuroweaver.dev/fail': 'Error' };
   }
+  // The Job's pods name a PriorityClass, which must exist before them (once per process and cluster).
+  await ensureTrainingPriorityClasses(client);
   // Secret and Job together: the pod reads the Secret only when its container starts (a kubelet retries
   // a missing one), and the transition delay is what an operator waits for.
   const [, created] = await Promise.all([client.apply(buildJobTokenSecret({ ...ref, namespace, token })), client.apply(job)]);

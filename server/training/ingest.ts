@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '@/db/client';
-import { trainingLogs, trainingMetrics, trainingPipelines, trainingStages } from '@/db/schema/training';
+import { trainingMetrics, trainingPipelines, trainingStages } from '@/db/schema/training';
 import { ForbiddenError, UnauthorizedError } from '@/server/errors';
 import { logger } from '@/server/logger';
 import { type TokenSubject, verifyJobToken } from './job-token';
 import { type LiveKind, type PipelineChange, publishPipelineChanges } from './live-channel';
+import { writeLogLines, type LogLine } from './logs';
 
 /*
  * POST /api/v1/trainer/events: progress, metrics, log lines and artifacts from trainer containers
@@ -83,7 +84,7 @@ export function forgetRunning(): void {
 
 interface Buffer {
   metrics: (typeof trainingMetrics.$inferInsert)[];
-  logs: (typeof trainingLogs.$inferInsert)[];
+  logs: LogLine[];
   progress: Map<Key, { s: TokenSubject; progress: number; step: number | null; totalSteps: number | null }>;
 }
 let buffer: Buffer = { metrics: [], logs: [], progress: new Map() };
@@ -111,7 +112,8 @@ export function flushTrainerEvents(): Promise<void> {
 async function writeBatch(batch: Buffer) {
   const work: Promise<unknown>[] = [];
   for (let i = 0; i < batch.metrics.length; i += 2_000) work.push(db.insert(trainingMetrics).values(batch.metrics.slice(i, i + 2_000)));
-  for (let i = 0; i < batch.logs.length; i += 2_000) work.push(db.insert(trainingLogs).values(batch.logs.slice(i, i + 2_000)));
+  // Also prunes each attempt's oldest lines beyond the retention limit (./logs.ts).
+  if (batch.logs.length) work.push(writeLogLines(batch.logs));
   for (const p of batch.progress.values()) {
     work.push(
       db

@@ -63,4 +63,17 @@ export const metricsResponse = z
   })
   .meta({ id: 'TrainingMetrics' });
 
+export const logsResponse = z
+  .object({
+    lines: z.array(z.object({ id: z.number().int(), stage: z.enum(STAGES), attempt: z.number().int(), line: z.string(), at: isoDate })).describe('The newest lines, oldest first'),
+    totalLines: z.number().int().describe('Lines the run wrote, including pruned ones'),
+    prunedLines: z.number().int().describe('Older lines deleted by retention'),
+    summary: z.string().describe('e.g. "showing last 200 of 12,345 lines; 2,345 older lines pruned"'),
+    retention: z.object({
+      maxLinesPerAttempt: z.number().int().describe('Newest lines kept per stage attempt (NEUROWEAVER_TRAINING_LOG_MAX_LINES)'),
+      retentionDays: z.number().int().describe('Days after a run finished that its logs are kept (NEUROWEAVER_TRAINING_LOG_RETENTION_DAYS)'),
+    }),
+  })
+  .meta({ id: 'TrainingLogs' });
+
 export const trainerEventsResponse = z.object({ accepted: z.number().int() });

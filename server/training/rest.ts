@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineRoute, type RestRoute } from '@/server/http/route';
 import { ingestTrainerEvents, trainerEventsBodySchema } from './ingest';
-import { metricsResponse, pipelinePageResponse, pipelineStatusResponse, startResponse, trainerEventsResponse } from './responses';
-import { cancelSchema, listPipelinesSchema, metricsQuerySchema, pipelineRef, startPipelineSchema } from './schemas';
-import { cancelPipeline, getPipelineMetrics, getPipelineStatus, listPipelines, retryPipeline, startPipeline } from './service';
+import { logsResponse, metricsResponse, pipelinePageResponse, pipelineStatusResponse, startResponse, trainerEventsResponse } from './responses';
+import { cancelSchema, listPipelinesSchema, logsQuerySchema, metricsQuerySchema, pipelineRef, startPipelineSchema } from './schemas';
+import { cancelPipeline, getPipelineLogs, getPipelineMetrics, getPipelineStatus, listPipelines, retryPipeline, startPipeline } from './service';
 
 const jobParams = z.object({ job_id: pipelineRef.describe('Training pipeline id (the jobId returned by start)') });
 const tag = 'Training';
@@ -29,6 +29,11 @@ export const trainingRoutes: RestRoute[] = [
     method: 'GET', path: '/training/{job_id}/metrics', tag, scope: 'training:read', summary: 'Metric time series (loss, reward, KL…) of every stage',
     params: jobParams, query: metricsQuerySchema, response: metricsResponse,
     handler: ({ params, query }) => getPipelineMetrics(params.job_id, query),
+  }),
+  defineRoute({
+    method: 'GET', path: '/training/{job_id}/logs', tag, scope: 'training:read', summary: 'The newest log lines (limit, default 200) and how many older ones retention pruned',
+    params: jobParams, query: logsQuerySchema, response: logsResponse,
+    handler: ({ params, query }) => getPipelineLogs(params.job_id, query.limit),
   }),
   defineRoute({
     method: 'POST', path: '/training/{job_id}/cancel', tag, scope: 'training:manage', summary: 'Cancel a queued or running pipeline (its Job is deleted; completed stages are kept)',

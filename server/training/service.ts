@@ -9,7 +9,9 @@ import type { PipelineConfig } from './config';
 import { deleteStageJob, enqueueStage } from './dispatch';
 import { forgetRunning } from './ingest';
 import { publishPipelineChanged } from './live-channel';
+import { describeLogTail, logCounts } from './logs';
 import type { ListPipelinesInput, MetricsQuery } from './schemas';
+import { trainingSettings } from './settings';
 import { stageKind, stagesFor, type StageName } from './stages';
 import { appendLog, type NextStage, type PipelineRow, type StageRow } from './transitions';
 import { parsePipelineConfig } from './validate-config';
@@ -195,16 +197,23 @@ export async function getPipelineMetrics(id: string, query: MetricsQuery = {}) {
   return { points: rows, lastId: rows.length ? rows[rows.length - 1].id : (query.after ?? 0) };
 }
 
-/** The newest `limit` log lines, oldest first. */
+/**
+ * The newest `limit` log lines, oldest first, with how many lines the run wrote and how many of the oldest
+ * retention pruned (./logs.ts), also in words for the UI.
+ */
 export async function getPipelineLogs(id: string, limit = 200) {
   await loadPipeline(id);
-  const rows = await db
-    .select({ id: trainingLogs.id, stage: trainingLogs.stage, attempt: trainingLogs.attempt, line: trainingLogs.line, at: trainingLogs.at })
-    .from(trainingLogs)
-    .where(eq(trainingLogs.pipelineId, id))
-    .orderBy(desc(trainingLogs.id))
-    .limit(limit);
-  return rows.reverse();
+  const [rows, counts] = await Promise.all([
+    db
+      .select({ id: trainingLogs.id, stage: trainingLogs.stage, attempt: trainingLogs.attempt, line: trainingLogs.line, at: trainingLogs.at })
+      .from(trainingLogs)
+      .where(eq(trainingLogs.pipelineId, id))
+      .orderBy(desc(trainingLogs.id))
+      .limit(limit),
+    logCounts(id),
+  ]);
+  const retention = trainingSettings().logs;
+  return { lines: rows.reverse(), totalLines: counts.total, prunedLines: counts.pruned, summary: describeLogTail(rows.length, counts, retention.retentionDays), retention };
 }
 
 /**

@@ -17,6 +17,10 @@ import type { TrainingClusterConfig } from '@/server/cluster';
  *   NEUROWEAVER_TRAINING_FALLBACK_POLL_MS  how often training pages re-read on their own, as a safety net under
  *                                      the pushed updates (default 20000; 0 turns it off, as the e2e tests do
  *                                      to prove the push works alone)
+ *   NEUROWEAVER_TRAINING_LOG_MAX_LINES newest log lines kept per stage attempt (default 10,000); older ones are
+ *                                      deleted as new ones arrive (server/training/logs.ts)
+ *   NEUROWEAVER_TRAINING_LOG_RETENTION_DAYS  days after a pipeline finished that its logs are deleted by the
+ *                                      maintenance worker (default 30)
  */
 
 const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -31,6 +35,8 @@ const schema = z.object({
   NEUROWEAVER_SIM_FAIL_STAGES: z.preprocess(emptyAsUnset, z.string().default('')),
   NEUROWEAVER_SIM_TRAINER_SECONDS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).positive('must be greater than 0').optional()),
   NEUROWEAVER_TRAINING_FALLBACK_POLL_MS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be 0 (off) or more').default(20_000)),
+  NEUROWEAVER_TRAINING_LOG_MAX_LINES: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(100, 'must be at least 100').max(10_000_000, 'must be at most 10,000,000').default(10_000)),
+  NEUROWEAVER_TRAINING_LOG_RETENTION_DAYS: z.preprocess(emptyAsUnset, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(36_500, 'must be at most 36,500').default(30)),
 });
 
 export interface TrainingSettings {
@@ -41,6 +47,15 @@ export interface TrainingSettings {
   simTrainerSeconds: number | undefined;
   /** Milliseconds between the training pages' own re-reads under the pushed updates; 0 = none. */
   fallbackPollMs: number;
+  logs: LogRetention;
+}
+
+/** How much of the training logs is kept (server/training/logs.ts). */
+export interface LogRetention {
+  /** Newest lines kept per stage attempt. */
+  maxLinesPerAttempt: number;
+  /** Logs of pipelines finished longer ago than this are deleted. */
+  retentionDays: number;
 }
 
 /** Read on every call (tests change the environment between cases); cheap. */
@@ -62,5 +77,6 @@ export function trainingSettings(env: Record<string, string | undefined> = proce
     simTrainerSeconds: e.NEUROWEAVER_SIM_TRAINER_SECONDS,
     fallbackPollMs: e.NEUROWEAVER_TRAINING_FALLBACK_POLL_MS,
     simFailStages: new Set(e.NEUROWEAVER_SIM_FAIL_STAGES.split(',').map((s) => s.trim()).filter(Boolean)),
+    logs: { maxLinesPerAttempt: e.NEUROWEAVER_TRAINING_LOG_MAX_LINES, retentionDays: e.NEUROWEAVER_TRAINING_LOG_RETENTION_DAYS },
   };
 }

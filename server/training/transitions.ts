@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Tx } from '@/db/client';
-import { trainingLogs, trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
+import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
+import { writeLogLines } from './logs';
 import { RLAIF_STAGES, type StageName } from './stages';
 
 /*
@@ -57,7 +58,7 @@ async function queueStage(tx: Tx, stage: StageRow): Promise<NextStage> {
 
 /** Appends a line to the pipeline's log tail (worker stages and state changes). */
 export async function appendLog(tx: Tx | typeof db, pipelineId: string, stage: StageName, attempt: number, line: string) {
-  await tx.insert(trainingLogs).values({ pipelineId, stage, attempt, line: line.slice(0, 4000) });
+  await writeLogLines([{ pipelineId, stage, attempt, line: line.slice(0, 4000) }], tx);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { ANNOTATIONS, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, trainingLabels, type WatchHandle } from '@/server/cluster';
+import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
 import { deleteStageJob, enqueueStage } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
@@ -49,7 +49,7 @@ export class TrainingWatcher {
   private jobs?: WatchHandle;
   private pods?: WatchHandle;
   private timer?: NodeJS.Timeout;
-  private readonly pending = new Map<string, { ref: Ref; created: string; waiting: string | null }>();
+  private readonly pending = new Map<string, { ref: Ref; order: QueueKey; waiting: string | null }>();
   private stopped = false;
   /** Job finish → stage transition handled (ms since the Job's condition appeared), for the bench. */
   readonly handled: { at: number; ref: Ref; outcome: string }[] = [];
@@ -146,16 +146,19 @@ export class TrainingWatcher {
     const failure = deleted ? null : describePodFailure(pod);
     if (failure?.code === 'waiting_for_gpu') {
       const prev = this.pending.get(uid);
-      this.pending.set(uid, { ref, created: String(pod.metadata?.creationTimestamp ?? ''), waiting: prev?.waiting ?? null });
+      this.pending.set(uid, { ref, order: queueKeyOf(pod), waiting: prev?.waiting ?? null });
     } else if (this.pending.has(uid)) {
       this.pending.delete(uid);
       void setStageWaiting(ref.pipelineId, ref.stage, ref.attempt, null).catch(() => undefined);
     }
   }
 
-  /** Writes each waiting pod's place in the GPU queue (oldest first), only where it changed. */
+  /**
+   * Writes each waiting pod's place in the GPU queue, only where it changed: the scheduler's order (higher
+   * PriorityClass first, then oldest; ties in the same second keep the order the pods were seen in).
+   */
   private async publishQueue(): Promise<void> {
-    const queue = [...this.pending.values()].sort((a, b) => a.created.localeCompare(b.created));
+    const queue = [...this.pending.values()].sort((a, b) => compareQueueOrder(a.order, b.order));
     await Promise.all(
       queue.map(async (entry, i) => {
         const text = `waiting for GPU (${ordinal(i + 1)} in queue)`;

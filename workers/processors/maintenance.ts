@@ -1,4 +1,5 @@
 import { expireStaleApprovals } from '@/server/registry/approvals';
+import { pruneTrainingLogs } from '@/server/training/log-retention';
 import type { QueueProcessor } from '../register';
 
 /** Housekeeping jobs; each is idempotent, so a retry or an overlapping run does no harm. */
@@ -8,6 +9,8 @@ export const maintenanceProcessor: QueueProcessor<'maintenance'> = async ({ name
       const expired = await expireStaleApprovals(meta, payload.olderThanHours);
       return { expired };
     }
+    case 'prune-training-logs':
+      return pruneTrainingLogs(payload);
     default:
       return assertNever(name);
   }

@@ -4,6 +4,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { ValidationError } from '@/server/errors';
 import { LABELS } from './labels';
 import { isValidLabelValue, isValidName } from './names';
+import { TRAINING_PRIORITY_CLASSES } from './priority-classes';
 import { buildJobTokenSecret, buildTrainingJob, trainingJobNames, TRAINER_EXIT_CODES, type TrainingClusterConfig, type TrainingJobInput } from './training-job';
 
 const cluster: TrainingClusterConfig = {
@@ -61,6 +62,15 @@ describe('buildTrainingJob', () => {
     expect(env.NW_PIPELINE_ID).toBe(input().pipelineId);
     expect(JSON.parse(env.NW_CONFIG as string)).toEqual({ learningRate: 2e-4, epochs: 3 });
     expect(env.NW_ARTIFACT_DIR).toBe(`/data/artifacts/pipelines/${input().pipelineId}/reward_model`);
+  });
+
+  it("names the PriorityClass of the run's priority on the pod template (normal by default)", () => {
+    expect(buildTrainingJob(input(), cluster).spec!.template.spec!.priorityClassName).toBe('neuroweaver-training-normal');
+    for (const priority of ['low', 'normal', 'high'] as const) {
+      const job = buildTrainingJob(input({ priority }), cluster);
+      validateJob(job);
+      expect(job.spec!.template.spec!.priorityClassName).toBe(TRAINING_PRIORITY_CLASSES[priority].name);
+    }
   });
 
   it('fails the Job at once on configuration exit codes and ignores disruptions', () => {

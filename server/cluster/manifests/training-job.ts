@@ -5,6 +5,7 @@ import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { ValidationError } from '@/server/errors';
 import { ANNOTATIONS, LABELS, MANAGED_BY, PART_OF } from './labels';
 import { dnsName, labelValue, textPart } from './names';
+import { trainingPriorityClassName, type TrainingPriority } from './priority-classes';
 
 /**
  * Exit codes of the trainer contract (docs/trainer-contract.md) that mean "this configuration can never
@@ -42,7 +43,6 @@ export interface TrainingClusterConfig {
   artifacts: { claimName: string; mountPath?: string; subPath?: string };
   serviceAccountName?: string;
   imagePullSecrets?: string[];
-  priorityClassName?: string;
 }
 
 export interface TrainingJobRef {
@@ -59,6 +59,8 @@ export interface TrainingJobInput extends TrainingJobRef {
   command?: string[];
   args?: string[];
   resources: { gpu: number; cpu: string; memory: string };
+  /** The run's priority: the pod's PriorityClass (./priority-classes.ts), i.e. its place in the GPU queue. Default normal. */
+  priority?: TrainingPriority;
   /** Base URL the trainer posts its events to (NW_CALLBACK_URL). */
   callbackUrl: string;
   /** The stage's configuration, passed as JSON in NW_CONFIG. */
@@ -116,7 +118,8 @@ const GPU_TOLERATION: IToleration = { key: GPU_RESOURCE, operator: 'Exists', eff
 /**
  * The batch/v1 Job running one attempt of one GPU stage. `restartPolicy: Never` with a pod failure
  * policy: exit codes in TRAINER_EXIT_CODES fail the Job at once, pods disrupted by the cluster
- * (preemption, node drain, eviction) are replaced without counting against `backoffLimit`.
+ * (preemption, node drain, eviction) are replaced without counting against `backoffLimit`. The pod's
+ * PriorityClass is the run's priority, which orders it in the queue for GPUs.
  */
 export function buildTrainingJob(input: TrainingJobInput, cluster: TrainingClusterConfig): IJob {
   assertRef(input);
@@ -171,7 +174,7 @@ export function buildTrainingJob(input: TrainingJobInput, cluster: TrainingClust
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           ...(cluster.serviceAccountName ? { serviceAccountName: cluster.serviceAccountName } : {}),
-          ...(cluster.priorityClassName ? { priorityClassName: cluster.priorityClassName } : {}),
+          priorityClassName: trainingPriorityClassName(input.priority ?? 'normal'),
           ...(cluster.imagePullSecrets?.length ? { imagePullSecrets: cluster.imagePullSecrets.map((name) => ({ name })) } : {}),
           ...(cluster.nodeSelector && Object.keys(cluster.nodeSelector).length ? { nodeSelector: cluster.nodeSelector } : {}),
           ...(tolerations.length ? { tolerations } : {}),

@@ -42,6 +42,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   // batch/v1 Jobs keep the legacy default: deleting a Job without a policy orphans its pods.
   { group: 'batch', version: 'v1', resource: 'jobs', singular: 'job', kind: 'Job', namespaced: true, categories: ['all'], status: true, nameRule: 'subdomain-label-length', defaultPropagation: 'Orphan' },
   { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], status: true, nameRule: 'subdomain', defaultPropagation: 'Background' },
+  { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', singular: 'priorityclass', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'], status: false, nameRule: 'subdomain', defaultPropagation: 'Background' },
   { group: 'monitoring.coreos.com', version: 'v1', resource: 'servicemonitors', singular: 'servicemonitor', kind: 'ServiceMonitor', namespaced: true, shortNames: ['smon'], categories: ['prometheus-operator'], status: false, nameRule: 'subdomain', defaultPropagation: 'Background' },
   { group: 'monitoring.coreos.com', version: 'v1', resource: 'prometheusrules', singular: 'prometheusrule', kind: 'PrometheusRule', namespaced: true, shortNames: ['promrule'], categories: ['prometheus-operator'], status: false, nameRule: 'subdomain', defaultPropagation: 'Background' },
 ];
@@ -89,6 +90,7 @@ export const T = {
   replicasets: 'replicasets.apps',
   jobs: 'jobs.batch',
   hpas: 'horizontalpodautoscalers.autoscaling',
+  priorityclasses: 'priorityclasses.scheduling.k8s.io',
   servicemonitors: 'servicemonitors.monitoring.coreos.com',
   prometheusrules: 'prometheusrules.monitoring.coreos.com',
 } as const satisfies Record<string, TypeKey>;

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IService } from 'kubernetes-models/v1/Service';
+import type { IPod } from 'kubernetes-models/v1/Pod';
+import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
+import { admitPodPriority, admitPriorityClass } from '../priority';
 import { apiVersionOf, T, type ResourceType } from '../resources';
 import type { KObject } from '../store/types';
 import { clone, isObject } from '../util/json';
@@ -29,9 +32,17 @@ function clusterIps(deps: Pick<ApiDeps, 'store'>): () => Set<string> {
   return () => new Set(deps.store.list<KObject>(T.services).map((s) => (s as unknown as IService).spec?.clusterIP ?? '').filter(Boolean));
 }
 
+/** Admission plugins that look at other objects (Priority); 403 Forbidden when one refuses. */
+function admit(deps: Pick<ApiDeps, 'store'>, rt: ResourceType, obj: KObject, creating: boolean): void {
+  let refused: string | null = null;
+  if (obj.kind === 'Pod' && creating) refused = admitPodPriority(deps.store, (obj as unknown as IPod).spec);
+  if (obj.kind === 'PriorityClass') refused = admitPriorityClass(deps.store, obj as KObject & IPriorityClass);
+  if (refused) throw errors.forbidden(rt, obj.metadata.name || obj.metadata.generateName || '', refused);
+}
+
 /**
  * Turns a create request's body into the object to store: namespace checks, server-owned fields
- * dropped, status reset (types with a status subresource), defaults, validation, field ownership.
+ * dropped, status reset (types with a status subresource), defaults, admission, validation, field ownership.
  * `manager` null means managedFields were already computed (server-side apply).
  */
 export function prepareCreate(deps: Pick<ApiDeps, 'store'>, rt: ResourceType, body: KObject, namespace: string | undefined, manager: string | null): { object: KObject; uid: string } {
@@ -49,6 +60,7 @@ export function prepareCreate(deps: Pick<ApiDeps, 'store'>, rt: ResourceType, bo
   if (manager !== null) delete obj.metadata.managedFields;
   const uid = randomUUID();
   applyDefaults(obj, { uid, clusterIps: clusterIps(deps) });
+  admit(deps, rt, obj, true);
   validateObject(rt, obj);
   if (manager !== null) recordUpdate(rt, undefined, obj, manager);
   return { object: obj, uid };
@@ -82,6 +94,7 @@ export function prepareUpdate(deps: Pick<ApiDeps, 'store'>, rt: ResourceType, ex
   if (existing.metadata.namespace) next.metadata.namespace = existing.metadata.namespace;
   next.metadata.creationTimestamp = existing.metadata.creationTimestamp;
   applyDefaults(next, { uid: existing.metadata.uid!, existing, clusterIps: clusterIps(deps) });
+  admit(deps, rt, next, false);
   validateObject(rt, next, existing);
   if (options.manager !== null) recordUpdate(rt, existing, next, options.manager, options.subresource);
   return next;

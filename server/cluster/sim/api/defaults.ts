@@ -147,6 +147,9 @@ export function applyDefaults(obj: KObject, ctx: DefaultContext): void {
       if (creating) obj.status = { phase: 'Active' };
       break;
     }
+    case 'PriorityClass':
+      obj.preemptionPolicy ??= 'PreemptLowerPriority';
+      break;
     case 'PersistentVolumeClaim': {
       const pvc = obj as unknown as IPersistentVolumeClaim;
       if (!pvc.spec) break;

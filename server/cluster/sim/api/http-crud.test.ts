@@ -31,7 +31,7 @@ describe('simulator API over HTTP (plain fetch)', () => {
     expect((await api.get('/version')).body).toMatchObject({ major: '1', minor: '32' });
     expect((await api.get('/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await api.get<{ groups: { name: string; preferredVersion: { version: string } }[] }>('/apis')).body.groups;
-    expect(groups.map((g) => g.name)).toEqual(['apps', 'batch', 'autoscaling', 'monitoring.coreos.com']);
+    expect(groups.map((g) => g.name)).toEqual(['apps', 'batch', 'autoscaling', 'scheduling.k8s.io', 'monitoring.coreos.com']);
     expect(groups.find((g) => g.name === 'autoscaling')!.preferredVersion.version).toBe('v2');
     const core = (await api.get<{ resources: { name: string; namespaced: boolean; kind: string; shortNames?: string[] }[] }>('/api/v1')).body.resources;
     expect(core.find((r) => r.name === 'pods')).toMatchObject({ namespaced: true, kind: 'Pod', shortNames: ['po'] });

@@ -2,7 +2,7 @@ import type { ResourceType } from '../resources';
 
 export type StatusReason =
   | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'Gone' | 'Expired' | 'BadRequest'
-  | 'Unauthorized' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'NotAcceptable' | 'RequestEntityTooLarge' | 'InternalError';
+  | 'Unauthorized' | 'Forbidden' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'NotAcceptable' | 'RequestEntityTooLarge' | 'InternalError';
 
 export interface StatusCause {
   reason?: string;
@@ -67,6 +67,8 @@ export const errors = {
       name, ...(rt.group ? { group: rt.group } : {}), kind: rt.kind, causes,
     });
   },
+  /** Refused by an admission plugin: `pods "x" is forbidden: <why>`. */
+  forbidden: (rt: ResourceType, name: string, why: string) => new ApiError(403, 'Forbidden', `${qualifiedResource(rt)} "${name}" is forbidden: ${why}`, details(rt, name)),
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   expired: (message: string) => new ApiError(410, 'Expired', message),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),

@@ -142,6 +142,13 @@ export const COLUMNS: Record<string, Column[]> = {
     col('StorageClass', (o) => as<IPersistentVolumeClaim>(o).spec?.storageClassName ?? '<unset>', { description: 'The storage class' }),
     AGE,
   ],
+  PriorityClass: [
+    NAME,
+    col('Value', (o) => Number(o.value ?? 0), { type: 'integer', description: 'The value of this priority class.' }),
+    col('Global-Default', (o) => String(o.globalDefault ?? false), { description: 'Whether this is the default priority class.' }),
+    AGE,
+    col('PreemptionPolicy', (o) => String(o.preemptionPolicy ?? 'PreemptLowerPriority'), { description: 'The preemption policy of this priority class.' }),
+  ],
   HorizontalPodAutoscaler: [
     NAME,
     col('Reference', (o) => `${as<IHorizontalPodAutoscaler>(o).spec?.scaleTargetRef.kind}/${as<IHorizontalPodAutoscaler>(o).spec?.scaleTargetRef.name}`, { description: 'The scale target' }),

@@ -9,6 +9,7 @@ import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { matchesSelector, requirementsOf, type LabelSelectorSpec } from '../selectors/label-selector';
 import type { KObject } from '../store/types';
+import { HIGHEST_USER_DEFINABLE_PRIORITY, SYSTEM_PRIORITY_CLASSES } from '../priority';
 import { isObject } from '../util/json';
 import type { FieldErrors } from './field-errors';
 import { validateLabels } from './validate-meta';
@@ -136,6 +137,17 @@ function validateCustom(obj: KObject, out: FieldErrors): void {
   }
 }
 
+function validatePriorityClass(obj: KObject, out: FieldErrors): void {
+  const name = obj.metadata.name ?? '';
+  const value = obj.value;
+  if (typeof value !== 'number') return out.required('value');
+  if (name.startsWith('system-')) {
+    if (!(name in SYSTEM_PRIORITY_CLASSES)) out.invalid('metadata.name', name, "priority class names with 'system-' prefix are reserved for system use only");
+  } else if (value > HIGHEST_USER_DEFINABLE_PRIORITY) {
+    out.forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`);
+  }
+}
+
 /** Kind-specific rules the real API server enforces beyond the schema. */
 export function validateKind(obj: KObject, out: FieldErrors): void {
   switch (obj.kind) {
@@ -153,6 +165,7 @@ export function validateKind(obj: KObject, out: FieldErrors): void {
       if (!pvc.spec?.resources?.requests?.storage) out.required('spec.resources[storage]');
       return;
     }
+    case 'PriorityClass': return validatePriorityClass(obj, out);
     case 'ServiceMonitor':
     case 'PrometheusRule': return validateCustom(obj, out);
   }

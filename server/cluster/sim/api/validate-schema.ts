@@ -17,7 +17,7 @@ let models: Record<TypeKey, ModelClass> | undefined;
 
 export async function loadSchemaModels(): Promise<void> {
   if (models) return;
-  const [deployment, replicaSet, hpa, job, configMap, event, namespace, node, pvc, pod, secret, service] = await Promise.all([
+  const [deployment, replicaSet, hpa, job, configMap, event, namespace, node, pvc, pod, secret, service, priorityClass] = await Promise.all([
     import('kubernetes-models/apps/v1/Deployment'),
     import('kubernetes-models/apps/v1/ReplicaSet'),
     import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'),
@@ -30,6 +30,7 @@ export async function loadSchemaModels(): Promise<void> {
     import('kubernetes-models/v1/Pod'),
     import('kubernetes-models/v1/Secret'),
     import('kubernetes-models/v1/Service'),
+    import('kubernetes-models/scheduling.k8s.io/v1/PriorityClass'),
   ]);
   // The constructors take each kind's own data type; the simulator hands them generic objects.
   models = {
@@ -45,6 +46,7 @@ export async function loadSchemaModels(): Promise<void> {
     'replicasets.apps': replicaSet.ReplicaSet,
     'jobs.batch': job.Job,
     'horizontalpodautoscalers.autoscaling': hpa.HorizontalPodAutoscaler,
+    'priorityclasses.scheduling.k8s.io': priorityClass.PriorityClass,
   } as unknown as Record<TypeKey, ModelClass>;
 }
 

@@ -12,6 +12,7 @@ const IMMUTABLE: Record<string, string[][]> = {
   ReplicaSet: [['spec', 'selector']],
   Job: [['spec', 'selector'], ['spec', 'template'], ['spec', 'completionMode']],
   Service: [['spec', 'clusterIP']],
+  PriorityClass: [['value'], ['preemptionPolicy']],
 };
 
 /**

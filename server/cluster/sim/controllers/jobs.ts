@@ -7,6 +7,7 @@ import { clone, deepEqual } from '../util/json';
 import { randomSuffix } from '../util/random';
 import { rfc3339 } from '../util/time';
 import { qosClass } from '../api/defaults';
+import { admitPodPriority } from '../priority';
 import type { Controller, ControllerContext } from './context';
 import { injectedFailure } from './fault-injection';
 import { matchPodFailurePolicy } from './job-failure-policy';
@@ -121,6 +122,13 @@ export function startJobs(ctx: ControllerContext): Controller {
     const created: KObject[] = [];
     for (let i = 0; i < creating; i++) {
       const template = clone(spec.template);
+      // A pod the API server would refuse (a missing PriorityClass) is not created; the resync tries again.
+      // The message names the pod by its prefix, so repeats aggregate into one Event.
+      const refused = admitPodPriority(store, template.spec);
+      if (refused) {
+        ctx.events.record(job, 'Warning', 'FailedCreate', `Error creating: pods "${name}-" is forbidden: ${refused}`, COMPONENT);
+        break;
+      }
       const pod = store.create(T.pods, {
         metadata: {
           name: `${name}-${randomSuffix()}`, namespace: ns, labels: template.metadata?.labels,

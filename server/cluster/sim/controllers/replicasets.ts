@@ -1,6 +1,7 @@
 import type { IReplicaSet } from 'kubernetes-models/apps/v1/ReplicaSet';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { qosClass } from '../api/defaults';
+import { admitPodPriority } from '../priority';
 import { T } from '../resources';
 import { matchesSelector } from '../selectors/label-selector';
 import type { Stored } from '../store/types';
@@ -35,6 +36,11 @@ export function startReplicaSets(ctx: ControllerContext): Controller {
     if (live.length < want) {
       for (let i = live.length; i < want; i++) {
         const template = clone(rs.spec!.template!);
+        const refused = admitPodPriority(store, template.spec);
+        if (refused) {
+          ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: pods "${name}-" is forbidden: ${refused}`, COMPONENT);
+          break;
+        }
         const pod = store.create<Stored<IPod>>(T.pods, {
           metadata: {
             name: `${name}-${randomSuffix()}`, namespace: ns, generateName: `${name}-`, labels: template.metadata?.labels,

@@ -1,5 +1,6 @@
 import type { INode } from 'kubernetes-models/v1/Node';
 import type { IPod } from 'kubernetes-models/v1/Pod';
+import { compareQueueOrder, queueKeyOf } from '@/server/cluster/scheduling-order';
 import { T } from '../resources';
 import { matchesRequirements, type Requirement } from '../selectors/label-selector';
 import type { Stored } from '../store/types';
@@ -27,9 +28,12 @@ function tolerates(pod: IPod, node: Stored<INode>): boolean {
 
 /**
  * Binds Pending pods to nodes with enough free nvidia.com/gpu, CPU and memory (requests of the
- * pods already there), oldest pod first. A pod that fits nowhere stays Pending with
+ * pods already there). Pods are taken in kube-scheduler's queue order: highest `spec.priority` (from the
+ * pod's PriorityClass) first, then oldest. A pod that fits nowhere stays Pending with
  * PodScheduled=False/Unschedulable and a FailedScheduling event, and is retried whenever a pod
- * finishes or a node changes — so GPU queueing is visible.
+ * finishes or a node changes — so GPU queueing is visible. As in kube-scheduler, a pod that does not fit
+ * does not hold back smaller ones behind it. There is no preemption: a running pod is never evicted for
+ * a pending one of higher priority.
  */
 export function startScheduler(ctx: ControllerContext): Controller {
   const { store } = ctx;
@@ -42,8 +46,10 @@ export function startScheduler(ctx: ControllerContext): Controller {
       if (!u || isTerminal(p)) continue;
       for (const [k, v] of Object.entries(podRequests(p.spec))) u[k] = (u[k] ?? 0) + v;
     }
-    for (const pod of pods) {
-      if (pod.spec?.nodeName || isTerminal(pod) || (pod.spec?.schedulerName ?? COMPONENT) !== COMPONENT) continue;
+    const waiting = pods
+      .filter((pod) => !pod.spec?.nodeName && !isTerminal(pod) && (pod.spec?.schedulerName ?? COMPONENT) === COMPONENT)
+      .sort((a, b) => compareQueueOrder(queueKeyOf(a), queueKeyOf(b)) || store.creationOrder(a) - store.creationOrder(b));
+    for (const pod of waiting) {
       const req = podRequests(pod.spec);
       const reasons = new Map<string, number>();
       const fits: { node: Stored<INode>; free: number }[] = [];
