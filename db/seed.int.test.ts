@@ -24,7 +24,7 @@ describe('demo seed', () => {
 
     const financing = byName('Financing advisor');
     const financingResults = await getResults(financing.id);
-    expect(financingResults.srm.ok).toBe(false);
+    expect(financingResults.srm.ok, JSON.stringify(financingResults.srm)).toBe(false);
     expect(financingResults.recommendation.action).toBe('investigate');
 
     expect(byName('EV charging helper').status).toBe('draft');
