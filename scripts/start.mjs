@@ -6,8 +6,8 @@
 //   3. tsx db/migrate.ts  (creates the database if missing, applies migrations)
 //   4. tsx db/seed.ts     (idempotent demo data; prints the demo users)
 //   5. next build         (skipped with --dev)
-//   6. the web server (next start, or next dev with --dev), the workers (tsx workers/index.ts) and the
-//      data-plane API process (tsx server/http/main.ts on API_PORT, default 3001: A/B assignment, events,
+//   6. the web server (next start, or next dev with --dev), the workers (node --import tsx workers/index.ts) and the
+//      data-plane API process (node --import tsx server/http/main.ts on API_PORT, default 3001: A/B assignment, events,
 //      the gateway, trainer events), together, with prefixed output. Ctrl-C / SIGTERM stops all; if one
 //      stops on its own, the others are stopped too and this script exits non-zero.
 //
@@ -166,13 +166,15 @@ function runServices(env, port) {
     name: 'web',
     output: { prefix: 'web     │ ', color: 'cyan' },
   });
-  const workers = startProcess(localBin(root, 'tsx'), ['workers/index.ts'], {
+  // node with tsx's loader, not the tsx CLI: the CLI kills a child that does not acknowledge SIGTERM within
+  // 30 ms (a busy worker), which would cut the graceful shutdown short.
+  const workers = startProcess(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
     cwd: root,
     env: { ...env, NODE_ENV: env.NODE_ENV || (dev ? 'development' : 'production') },
     name: 'workers',
     output: { prefix: 'workers │ ', color: 'magenta' },
   });
-  const api = startProcess(localBin(root, 'tsx'), ['server/http/main.ts'], {
+  const api = startProcess(process.execPath, ['--import', 'tsx', 'server/http/main.ts'], {
     cwd: root,
     env: { ...env, NODE_ENV: env.NODE_ENV || (dev ? 'development' : 'production') },
     name: 'api',

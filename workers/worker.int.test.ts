@@ -30,7 +30,7 @@ beforeAll(async () => {
   // A scheduler no longer in the schedule table: the worker should remove it at start.
   await getQueue('maintenance').upsertJobScheduler('retired-schedule', { every: 3_600_000 }, { name: 'expire-approvals', data: { olderThanHours: 1 } });
   // The real entry point, as `npm run workers` starts it, with this test's database and Redis prefix.
-  child = spawn('node_modules/.bin/tsx', ['workers/index.ts'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   worker = await waitFor(

@@ -43,7 +43,7 @@ function stopper(child: ChildProcess) {
 
 /** The dedicated API process (server/http/main.ts) in its own process, as it runs in production. */
 export async function startApiServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/http/main.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/http/main.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, 'api server');
   return { url, stop: stopper(child) };

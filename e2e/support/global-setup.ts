@@ -175,7 +175,8 @@ export default async function globalSetup(config: FullConfig) {
 
     const web = start('web', bin('next'), ['start', '-p', String(e2ePort)], { ...options, env: runtimeEnv });
     services.push(web);
-    const workers = start('workers', bin('tsx'), ['workers/index.ts'], { ...options, env: runtimeEnv });
+    // node with tsx's loader, as `npm start` runs them (the tsx CLI may SIGKILL a busy worker on SIGTERM).
+    const workers = start('workers', process.execPath, ['--import', 'tsx', 'workers/index.ts'], { ...options, env: runtimeEnv });
     services.push(workers);
 
     const deadline = Date.now() + 120_000;

@@ -11,7 +11,7 @@ afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'))
 
 /** The dedicated API process (`npm run api`) on a free port; resolves with its URL once it listens. */
 function startApiProcess(extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ReturnType<typeof spawn>; exited: Promise<number | null> }> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/http/main.ts'], { cwd: root, env: { ...process.env, API_PORT: '0', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/http/main.ts'], { cwd: root, env: { ...process.env, API_PORT: '0', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
