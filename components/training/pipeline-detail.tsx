@@ -23,6 +23,7 @@ import { MetricCharts } from './metric-charts';
 import { ProgressBar } from './progress-bar';
 import styles from './training.module.css';
 import { isActive, LIVE_REFRESH_MS, type StageStatus } from './types';
+import { WinRatePanel } from './win-rate';
 
 /** `/training/[id]`: stage stepper, live charts and logs, judge results, the registered version; cancel / retry. */
 export function PipelineDetail({ id }: { id: string }) {
@@ -113,11 +114,12 @@ export function PipelineDetail({ id }: { id: string }) {
           </ol>
         </Card>
         <Card title="Training curves">{metrics.error ? <ErrorState compact error={metrics.error} /> : <MetricCharts points={metrics.data?.points ?? []} />}</Card>
-        {p.rlaif && (
-          <Card title="Judge results">
-            <JudgeResults pipelineId={id} />
-          </Card>
-        )}
+        <Card title="Judge results">
+          <div className="stack">
+            <WinRatePanel data={p.judgeWinRate} />
+            {p.rlaif && <JudgeResults pipelineId={id} />}
+          </div>
+        </Card>
         <Card title="Logs" actions={<span className="small muted">last {logs.data?.length ?? 0} lines{live ? ' · live' : ''}</span>}>
           <pre className={styles.logs} data-testid="logs-tail" aria-live="off">
             {(logs.data ?? []).map((l) => (
