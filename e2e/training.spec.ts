@@ -9,7 +9,7 @@ import { mlEngineer, viewer } from './support/users';
 const dataset = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `How often should I rotate the tyres of car ${i}?`, response: `Every 8,000 to 10,000 km for car ${i}; check the pressure at the same time.` })).join('\n');
 
 test('an ML engineer starts a pipeline with RLAIF in the browser and follows it to a registered version', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(210_000);
   const slug = `e2e-train-${Date.now().toString(36)}`;
   await login(page, mlEngineer);
   await page.getByRole('navigation').getByRole('link', { name: 'Training', exact: true }).click();
@@ -54,6 +54,10 @@ test('an ML engineer starts a pipeline with RLAIF in the browser and follows it 
   await expect(page.getByTestId('logs-tail')).toContainText('registered');
   // How much of the log is shown (and, past the retention limit, how much was pruned).
   await expect(page.getByTestId('logs-summary')).toHaveText(/^showing (all|last \d+ of) [\d,]+ lines$/);
+  // The first version of a new family has no parent to be judged against, and says so.
+  await expect(page.getByTestId('win-rate')).toHaveAttribute('data-status', 'no_parent');
+  await expect(page.getByTestId('win-rate')).toContainText('No parent version');
+  const firstId = new URL(page.url()).pathname.split('/').pop()!;
 
   await result.getByRole('link', { name: slug }).click();
   await expect(page).toHaveURL(new RegExp(`/models/${slug}/versions/0\\.1\\.0$`));
@@ -62,6 +66,18 @@ test('an ML engineer starts a pipeline with RLAIF in the browser and follows it 
   await page.goto('/training');
   await page.getByRole('button', { name: 'Succeeded', exact: true }).click();
   await expect(page.getByRole('link', { name: `E2E ${slug}` })).toBeVisible();
+
+  // A second run into the same family (same config, no RLAIF) is judged against 0.1.0: the rate, W/T/L and the parent show.
+  const first = await (await page.request.get(`/api/v1/training/${firstId}/status`)).json();
+  const second = await page.request.post('/api/v1/training/start', { data: { ...first.config, name: `E2E ${slug} v2`, family: { mode: 'existing', ref: slug }, rlaif: { ...first.config.rlaif, enabled: false } } });
+  expect(second.status(), await second.text()).toBe(202);
+  await page.goto(`/training/${(await second.json()).jobId}`);
+  const winRate = page.getByTestId('win-rate');
+  await expect(winRate).toHaveAttribute('data-status', 'judged', { timeout: 60_000 });
+  await expect(page.getByTestId('win-rate-value')).toHaveText(/^\d+\.\d %$/);
+  await expect(page.getByTestId('win-rate-wtl')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
+  await expect(page.getByTestId('win-rate-parent')).toContainText('0.1.0');
+  await expect(winRate.getByRole('img', { name: /Win rate against 0\.1\.0 per category/ })).toBeVisible();
 });
 
 test('a viewer sees pipelines but cannot start one', async ({ page }) => {

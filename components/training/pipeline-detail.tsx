@@ -25,6 +25,7 @@ import styles from './training.module.css';
 import { LiveIndicator } from './live-indicator';
 import { isActive, type StageStatus } from './types';
 import { useLivePipeline } from './use-live';
+import { WinRatePanel } from './win-rate';
 
 /**
  * `/training/[id]`: stage stepper, live charts and logs, judge results, the registered version; cancel / retry.
@@ -129,11 +130,12 @@ export function PipelineDetail({ id, fallbackPollMs }: { id: string; fallbackPol
           </ol>
         </Card>
         <Card title="Training curves">{metrics.error ? <ErrorState compact error={metrics.error} /> : <MetricCharts points={metrics.data?.points ?? []} />}</Card>
-        {p.rlaif && (
-          <Card title="Judge results">
-            <JudgeResults pipelineId={id} />
-          </Card>
-        )}
+        <Card title="Judge results">
+          <div className="stack">
+            <WinRatePanel data={p.judgeWinRate} />
+            {p.rlaif && <JudgeResults pipelineId={id} />}
+          </div>
+        </Card>
         <Card title="Logs" actions={<span className="small muted" data-testid="logs-summary">{logs.data?.summary ?? 'loading'}{live ? ' · live' : ''}</span>}>
           <pre className={styles.logs} data-testid="logs-tail" aria-live="off">
             {(logs.data?.lines ?? []).map((l) => (

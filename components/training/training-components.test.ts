@@ -3,6 +3,7 @@ import { renderToString } from 'react-dom/server';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { describe, expect, it, vi } from 'vitest';
 import type { JudgeResultsView } from '@/server/training/judge/results';
+import type { WinRateView } from '@/server/training/judge/win-rate-view';
 
 // Server-rendered smoke tests of the training components (no browser): the pages' e2e covers interaction.
 vi.mock('next/navigation', () => ({ useRouter: () => ({ push: () => undefined }) }));
@@ -53,5 +54,38 @@ describe('JudgeResultsPanel', () => {
     const { JudgeResultsPanel } = await import('./judge-results');
     const html = renderToString(createElement(JudgeResultsPanel, { data: { ...data, run: null, rows: [] } }));
     expect(html).toContain('No judgements yet');
+  });
+});
+
+describe('WinRatePanel', () => {
+  const judged: WinRateView = {
+    status: 'judged', attempt: 1, family: 'svc-bot', parentVersion: '1.2.0', parentVersionId: '00000000-0000-4000-8000-000000000001', reason: null,
+    winRate: 0.625, wins: 11, ties: 3, losses: 6, failed: 1,
+    byCategory: [{ category: 'ev_charging', winRate: 0.75, n: 4, wins: 3, ties: 0, losses: 1 }, { category: 'sales', winRate: 0.25, n: 4, wins: 1, ties: 0, losses: 3 }],
+    judge: { model: 'gpt-4o-mini', label: 'simulated judge', simulated: true }, simulatedResponses: true,
+    usage: { requests: 40, retries: 0, cacheHits: 0, promptTokens: 100, completionTokens: 20 }, estimatedCostUsd: 0,
+    startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:05Z',
+  };
+  const render = async (data: WinRateView | null) => {
+    const { WinRatePanel } = await import('./win-rate');
+    return renderToString(createElement(WinRatePanel, { data }));
+  };
+
+  it('shows the rate with W/T/L against the parent version (linked), the judge and the per-category chart', async () => {
+    const html = await render(judged);
+    expect(html).toContain('62.5 %');
+    expect(html).toMatch(/11(<!-- -->)? \/ (<!-- -->)?3(<!-- -->)? \/ (<!-- -->)?6/);
+    expect(html).toContain('href="/models/svc-bot/versions/1.2.0"');
+    expect(html).toContain('simulated responses');
+    expect(html).toContain('EV charging 75.0 % of 4');
+    expect(html).toContain('data-status="judged"');
+  });
+
+  it('says why there is no number: no parent, failed judge, not judged yet', async () => {
+    expect(await render({ ...judged, status: 'no_parent', parentVersion: null, winRate: null, reason: 'no parent version: this is the first version of "svc-bot"' })).toContain('No parent version');
+    const failed = await render({ ...judged, status: 'failed', winRate: null, reason: 'judge win rate against 1.2.0 not measured: HTTP 429 after 6 attempts' });
+    expect(failed).toContain('HTTP 429 after 6 attempts');
+    expect(failed).not.toContain('62.5 %');
+    expect(await render(null)).toContain('Not judged yet');
   });
 });

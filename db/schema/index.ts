@@ -6,3 +6,4 @@ export * from './deployments';
 export * from './training';
 export * from './training-datasets';
 export * from './training-feedback';
+export * from './training-win-rate';

@@ -52,13 +52,19 @@ export const queueContracts = {
     // A round is repeated every few seconds anyway; keep few finished ones.
     jobOptions: { attempts: 3, removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
   },
-  /** Training pipelines (server/training): one job per stage attempt, id `<pipeline>.<stage>.<attempt>`. */
+  /** Training pipelines (server/training): one job per stage attempt, id `<pipeline>.<stage>.<attempt>` (`….judge` for evaluate's judging). */
   training: {
     jobs: {
       /** Runs a worker stage, or dispatches a GPU stage's Kubernetes Job (the watcher finishes it). */
       'run-stage': z.object({
         pipelineId: z.uuid(),
         stage: z.enum(['prepare', 'sft', 'generate', 'feedback', 'reward_model', 'ppo', 'evaluate', 'register']),
+        attempt: z.number().int().min(1),
+      }),
+      /** After the evaluate Job succeeded: judges the win rate against the parent version, then completes evaluate. */
+      'judge-evaluation': z.object({
+        pipelineId: z.uuid(),
+        stage: z.literal('evaluate'),
         attempt: z.number().int().min(1),
       }),
     },

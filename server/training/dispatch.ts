@@ -6,6 +6,8 @@ import { enqueue } from '@/server/queue/factory';
 import { BASE_MODELS, GPU_TYPES } from './base-models';
 import type { PipelineConfig } from './config';
 import { issueJobToken } from './job-token';
+import { EVAL_RESPONSES_FILE } from './judge/eval-responses';
+import { pinWinRateParent } from './judge/win-rate-store';
 import { trainingSettings } from './settings';
 import { stageJobId, type StageName } from './stages';
 import type { NextStage, PipelineRow } from './transitions';
@@ -17,8 +19,24 @@ export async function enqueueStage(next: NextStage, priority: PipelineConfig['pr
   await enqueue('training', 'run-stage', next, { jobId: stageJobId(next.pipelineId, next.stage, next.attempt), priority: PRIORITY[priority] ?? 5, ...(delay ? { delay } : {}) });
 }
 
+/**
+ * Enqueues the judging of an evaluate attempt whose Job succeeded (./evaluate-judging.ts); deduplicated
+ * on its own job id, so the watcher may see the finished Job any number of times.
+ */
+export async function enqueueEvaluateJudging(pipelineId: string, attempt: number, priority: PipelineConfig['priority'] = 'normal') {
+  await enqueue('training', 'judge-evaluation', { pipelineId, stage: 'evaluate', attempt }, { jobId: `${stageJobId(pipelineId, 'evaluate', attempt)}.judge`, priority: PRIORITY[priority] ?? 5 });
+}
+
+/** The parent version the evaluate trainer answers as the baseline (pinned per attempt: ./judge/win-rate-store.ts). */
+async function evaluateParent(pipeline: PipelineRow, attempt: number) {
+  const row = await pinWinRateParent(pipeline, attempt);
+  if (!row.parentVersion) return null;
+  const uri = row.parent?.artifactUri ?? null;
+  return { family: row.family, version: row.parentVersion, versionId: row.parentVersionId, artifact: uri ? { uri, sha256: row.parent?.artifactSha256 ?? null } : null };
+}
+
 /** What the trainer of a GPU stage reads from NW_CONFIG (docs/trainer-contract.md). */
-export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName): Promise<Record<string, unknown>> {
+export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName, attempt = 1): Promise<Record<string, unknown>> {
   const cfg = pipeline.config as unknown as PipelineConfig;
   const results = Object.fromEntries(
     (await db.select({ stage: trainingStages.stage, status: trainingStages.status, result: trainingStages.result }).from(trainingStages).where(eq(trainingStages.pipelineId, pipeline.id))).map((r) => [r.stage, r]),
@@ -37,7 +55,11 @@ export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName): P
     case 'evaluate': {
       // After a fallback (or without RLAIF) the SFT adapter is what gets evaluated and registered.
       const policy = artifact('ppo') ?? artifact('sft');
-      return { ...base, model: policy, modelStage: artifact('ppo') ? 'ppo' : 'sft', evalPrompts: cfg.evalPrompts, judge: { model: cfg.rlaif.judge.model, mode: cfg.rlaif.judge.mode }, totalSteps: 50 };
+      return {
+        ...base, model: policy, modelStage: artifact('ppo') ? 'ppo' : 'sft', evalPrompts: cfg.evalPrompts, judge: { model: cfg.rlaif.judge.model, mode: cfg.rlaif.judge.mode },
+        // Baseline of the win rate: the trainer answers the eval prompts with it too (eval_responses.jsonl); null for a family's first version.
+        parent: await evaluateParent(pipeline, attempt), evalResponsesFile: EVAL_RESPONSES_FILE, totalSteps: 50,
+      };
     }
     default:
       return base;
@@ -69,7 +91,7 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
       priority: cfg.priority ?? 'normal',
       callbackUrl: settings.callbackUrl,
       stageConfig: {
-        ...(await gpuStageConfig(pipeline, stage)),
+        ...(await gpuStageConfig(pipeline, stage, attempt)),
         // Read only by the simulated trainer (server/cluster/sim/trainer/trainer-config.ts).
         ...(simulated && settings.simTrainerSeconds ? { simDurationSeconds: settings.simTrainerSeconds } : {}),
       },

@@ -9,6 +9,7 @@ import { bumpVersion } from '@/server/registry/versioning';
 import { bumpFamilyVersion, createVersion } from '@/server/registry/versions';
 import { BASE_MODELS } from './base-models';
 import type { PipelineConfig } from './config';
+import type { WinRateSummary } from './judge/win-rate-stage';
 import type { PipelineRow } from './transitions';
 
 const METRIC_NAME = /^[A-Za-z0-9_.\-/]{1,64}$/;
@@ -75,9 +76,10 @@ export async function runRegisterStage(meta: RequestMeta, pipeline: PipelineRow,
     put('train_loss', finals.sft?.loss);
     put('reward', finals[modelStage === 'ppo' ? 'ppo' : 'evaluate']?.reward);
     put('kl', modelStage === 'ppo' ? finals.ppo?.kl : undefined);
-    const judge = (stages.feedback?.result as { summary?: { meanScore?: number; winRate?: number } } | undefined)?.summary;
+    const judge = (stages.feedback?.result as { summary?: { meanScore?: number } } | undefined)?.summary;
     put('judge_mean_score', judge?.meanScore);
-    put('judge_win_rate', judge?.winRate);
+    // judge_win_rate came with the evaluate metrics above; which version it was measured against goes into the config.
+    const winRate = (stages.evaluate?.result as { winRate?: WinRateSummary } | undefined)?.winRate;
 
     const family = await ensureFamily(meta, cfg);
     const overrides = {
@@ -90,7 +92,10 @@ export async function runRegisterStage(meta: RequestMeta, pipeline: PipelineRow,
         ...(prepared.datasetUri ? { datasetUri: prepared.datasetUri.slice(0, 2048) } : {}),
         ...(prepared.datasetSha256 && /^[a-f0-9]{64}$/.test(prepared.datasetSha256) ? { datasetSha256: prepared.datasetSha256 } : {}),
       },
-      config: { training: cfg, trainedStage: modelStage, ...(pipeline.fallbackReason ? { rlaifFallback: pipeline.fallbackReason } : {}) },
+      config: {
+        training: cfg, trainedStage: modelStage, ...(pipeline.fallbackReason ? { rlaifFallback: pipeline.fallbackReason } : {}),
+        ...(winRate ? { judgeWinRate: { against: winRate.parentVersion, wins: winRate.wins, ties: winRate.ties, losses: winRate.losses, failed: winRate.failed, simulatedResponses: winRate.simulatedResponses, ...(winRate.reason ? { reason: winRate.reason } : {}) } } : {}),
+      },
       metrics,
       tags: [cfg.rlaif.enabled ? (pipeline.fallbackReason ? 'rlaif-fallback' : 'rlaif') : 'sft', cfg.specialization.replaceAll('_', '-')],
       notes: pipeline.fallbackReason ? `Registered from the SFT model: ${pipeline.fallbackReason}` : `Trained by pipeline ${pipeline.id}`,
@@ -118,6 +123,9 @@ export async function runRegisterStage(meta: RequestMeta, pipeline: PipelineRow,
       }
     }
     await log(`[neuroweaver] registered ${family}@${view.version}${pipeline.fallbackReason ? ' (RLAIF fallback: SFT model)' : ''}`);
+    if (winRate?.parentVersion && view.parentVersion !== winRate.parentVersion) {
+      await log(`[neuroweaver] note: the win rate was judged against ${winRate.parentVersion}; ${view.parentVersion ?? 'another version'} was registered meanwhile and is the parent`);
+    }
     return { versionId: view.id, version: view.version, family, modelStage };
   });
 }

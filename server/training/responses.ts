@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { trainingPipelineStatusEnum, trainingStageStatusEnum } from '@/db/schema/training';
+import { winRateStatusEnum } from '@/db/schema/training-win-rate';
 import { STAGES } from './stages';
 
 /** Response shapes for the OpenAPI document; they mirror service.ts. */
@@ -27,6 +28,29 @@ const pipelineSummary = {
 
 export const startResponse = z.object({ jobId: z.uuid().describe('The pipeline id') }).meta({ id: 'TrainingStarted' });
 
+const winRateCounts = { winRate: z.number().min(0).max(1).nullable(), wins: z.number().int(), ties: z.number().int(), losses: z.number().int() };
+
+/** The evaluate stage's judge win rate against the parent version (server/training/judge/win-rate-view.ts). */
+export const winRateView = z
+  .object({
+    status: z.enum(winRateStatusEnum.enumValues).describe('pending (being judged), judged, no_parent (first version of its family), failed (not measured; see reason)'),
+    attempt: z.number().int(),
+    family: z.string(),
+    parentVersion: z.string().nullable().describe('The registry version judged against: the family’s latest, which register bumps from'),
+    parentVersionId: z.uuid().nullable(),
+    reason: z.string().nullable().describe('Why there is no win rate ("no parent version: …", or the judge’s failure)'),
+    ...winRateCounts,
+    failed: z.number().int().describe('Judgements that failed (malformed answers), left out of the rate'),
+    byCategory: z.array(z.object({ category: z.string(), n: z.number().int(), ...winRateCounts })),
+    judge: z.object({ model: z.string(), label: z.string(), simulated: z.boolean() }).nullable(),
+    simulatedResponses: z.boolean().describe('The evaluate trainer wrote no eval_responses.jsonl; simulated responses were judged'),
+    usage: z.object({ requests: z.number().int(), retries: z.number().int(), cacheHits: z.number().int(), promptTokens: z.number().int(), completionTokens: z.number().int() }),
+    estimatedCostUsd: z.number().nullable(),
+    startedAt: isoDate,
+    finishedAt: isoDate.nullable(),
+  })
+  .meta({ id: 'TrainingWinRate' });
+
 export const pipelineStatusResponse = z
   .object({
     ...pipelineSummary,
@@ -50,7 +74,8 @@ export const pipelineStatusResponse = z
         finishedAt: isoDate.nullable(),
       }),
     ),
-    latestMetrics: z.record(z.string(), z.record(z.string(), z.number())).describe('stage → metric → latest value'),
+    latestMetrics: z.record(z.string(), z.record(z.string(), z.number())).describe('stage → metric → latest value (evaluate’s judge_win_rate among them)'),
+    judgeWinRate: winRateView.nullable().describe('Judge win rate against the parent version; null until evaluate was dispatched'),
   })
   .meta({ id: 'TrainingPipelineStatus' });
 

@@ -8,6 +8,7 @@ import { getFamily } from '@/server/registry/families';
 import type { PipelineConfig } from './config';
 import { deleteStageJob, enqueueStage } from './dispatch';
 import { forgetRunning } from './ingest';
+import { getWinRate } from './judge/win-rate-view';
 import { publishPipelineChanged } from './live-channel';
 import { describeLogTail, logCounts } from './logs';
 import type { ListPipelinesInput, MetricsQuery } from './schemas';
@@ -119,6 +120,7 @@ export async function getPipelineStatus(id: string) {
     .orderBy(trainingMetrics.stage, trainingMetrics.name, desc(trainingMetrics.attempt), desc(trainingMetrics.step), desc(trainingMetrics.id));
   const latestMetrics: Record<string, Record<string, number>> = {};
   for (const m of latest) (latestMetrics[m.stage] ??= {})[m.name] = m.value;
+  const judgeWinRate = await getWinRate(id);
   const register = stages.find((s) => s.stage === 'register');
   const reg = (register?.status === 'succeeded' ? register.result : {}) as { versionId?: string; version?: string; family?: string };
   return {
@@ -143,6 +145,7 @@ export async function getPipelineStatus(id: string) {
       finishedAt: s.finishedAt,
     })),
     latestMetrics,
+    judgeWinRate,
   };
 }
 

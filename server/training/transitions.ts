@@ -193,6 +193,16 @@ export async function queuedStages(): Promise<NextStage[]> {
   return rows.map((r) => ({ ...r, stage: r.stage as StageName }));
 }
 
+/** Running attempts of `stage` in running pipelines, with their Job names. */
+export async function runningStages(stage: StageName): Promise<Array<NextStage & { jobName: string | null }>> {
+  const rows = await db
+    .select({ pipelineId: trainingStages.pipelineId, attempt: trainingStages.attempt, jobName: trainingStages.jobName })
+    .from(trainingStages)
+    .innerJoin(trainingPipelines, eq(trainingPipelines.id, trainingStages.pipelineId))
+    .where(and(eq(trainingPipelines.status, 'running'), eq(trainingStages.stage, stage), eq(trainingStages.status, 'running')));
+  return rows.map((r) => ({ ...r, stage }));
+}
+
 /** The state of one stage attempt, for the event endpoint and the watcher. */
 export async function stageState(pipelineId: string, stage: StageName): Promise<{ pipelineStatus: PipelineRow['status']; stage: StageRow } | null> {
   const [row] = await db

@@ -2,11 +2,11 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
-import { deleteStageJob, enqueueStage } from './dispatch';
+import { deleteStageJob, enqueueEvaluateJudging, enqueueStage } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
 import { runStage } from './run-stage';
 import { STAGES, stageKind, type StageName } from './stages';
-import { completeStage, failStage, queuedStages, setStageWaiting, stageState } from './transitions';
+import { completeStage, failStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
 
 const log = logger.child({ component: 'training-watcher' });
 
@@ -87,12 +87,16 @@ export class TrainingWatcher {
   /**
    * Queued stages with no BullMQ job (an enqueue lost to a crash) get one; duplicates are dropped by job id.
    * Active Jobs whose stage attempt no longer runs (a cancel that raced a dispatch) are deleted.
+   * Running evaluate stages whose Job completed get their judging job (deduplicated by id).
    */
   async reconcile(): Promise<void> {
     for (const next of await queuedStages()) await enqueueStage(next);
     const { client } = await getCluster();
     const { items } = await client.list(Kinds.Job, { labelSelector: TRAINING_SELECTOR });
     for (const job of items) if (!condition(job, 'Complete') && !condition(job, 'Failed')) await this.onJob(job, true);
+    // An evaluate Job that completed while its judging was not enqueued (a lost enqueue) gets it now.
+    const completed = new Set(items.filter((j) => condition(j, 'Complete')).map((j) => j.metadata?.name));
+    for (const s of await runningStages('evaluate')) if (s.jobName && completed.has(s.jobName)) await enqueueEvaluateJudging(s.pipelineId, s.attempt);
   }
 
   private async onJob(job: IJob, check: boolean): Promise<void> {
@@ -113,7 +117,12 @@ export class TrainingWatcher {
         return;
       }
       let moved;
-      if (complete) {
+      if (complete && ref.stage === 'evaluate') {
+        // The stage is not done yet: the worker judges the win rate against the parent, then completes it.
+        const state = await stageState(ref.pipelineId, ref.stage);
+        if (state?.pipelineStatus === 'running' && state.stage.attempt === ref.attempt && state.stage.status === 'running') await enqueueEvaluateJudging(ref.pipelineId, ref.attempt);
+        return;
+      } else if (complete) {
         moved = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
       } else {
         const { client } = await getCluster();

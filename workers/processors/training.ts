@@ -1,3 +1,4 @@
+import { runEvaluateJudging } from '@/server/training/evaluate-judging';
 import { runStage } from '@/server/training/run-stage';
 import type { QueueProcessor } from '../register';
 
@@ -6,9 +7,12 @@ import type { QueueProcessor } from '../register';
  * BullMQ attempt turns a failure into the stage's failure (which may fall back from RLAIF to SFT).
  */
 export const trainingProcessor: QueueProcessor<'training'> = async ({ name, payload, job, meta }) => {
+  const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   switch (name) {
     case 'run-stage':
-      return runStage(meta, payload, { finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+      return runStage(meta, payload, { finalAttempt });
+    case 'judge-evaluation':
+      return runEvaluateJudging(payload, { finalAttempt });
     default:
       return assertNever(name);
   }

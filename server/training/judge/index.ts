@@ -5,4 +5,6 @@ export { closeSimulatedJudge, resolveJudgeEndpoint, SIMULATED_JUDGE_LABEL } from
 export { JudgeClient, JudgeUnavailableError, MalformedJudgementError } from './client';
 export { defaultRubric, rubricFor } from './rubrics';
 export { readGeneratedSamples, GENERATED_SAMPLES_FILE, type GeneratedSample } from './generated-samples';
-export { judgeWinRate, type WinRateResult } from './win-rate';
+export { judgeWinRate, summarizeWinRate, type WinRateResult } from './win-rate';
+export { getWinRate, type WinRateView } from './win-rate-view';
+export { readEvalResponses, EVAL_RESPONSES_FILE } from './eval-responses';

@@ -195,6 +195,7 @@ describe('judgeWinRate', () => {
     });
     expect(r).toMatchObject({ wins: 2, losses: 1, ties: 1, failed: 0 });
     expect(r.winRate).toBeCloseTo(2.5 / 4, 10);
-    expect(r.byCategory).toEqual({ sales: { winRate: 1, n: 2 }, service: { winRate: 0.25, n: 2 } });
+    expect(r.byCategory).toEqual({ sales: { winRate: 1, n: 2, wins: 2, ties: 0, losses: 0 }, service: { winRate: 0.25, n: 2, wins: 0, ties: 1, losses: 1 } });
+    expect(r).toMatchObject({ calls: 8, cacheHits: 0 });
   });
 });

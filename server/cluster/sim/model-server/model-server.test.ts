@@ -78,6 +78,18 @@ describe('simulated model server', () => {
     expect(generateAnswer(PROMPTS[0], 'llm', 0.9)).toBe(generateAnswer(PROMPTS[0], 'llm', 0.9));
   });
 
+  it('judges pairwise: prefers the better response in either position, with a slight bias to position A', () => {
+    const q = PROMPTS[1];
+    const good = generateAnswer(q, 'llm', 0.9);
+    const poor = generateAnswer(q, 'llm', 0.3);
+    const pair = (a: string, b: string) => judge(`Question:\n${q}\n\nResponse A:\n${a}\n\nResponse B:\n${b}`);
+    expect(pair(good, poor).score).toBeGreaterThan(6);
+    expect(pair(poor, good).score).toBeLessThan(5);
+    expect(pair(good, poor).rationale).toMatch(/^Response A is better/);
+    // Equal answers: A is favoured for its position alone (6, not 5.5); judging both orders cancels it.
+    expect(pair(good, good).score).toBe(6);
+  });
+
   it('serves as an OpenAI-compatible judge answering deterministic JSON', async () => {
     const j = await startJudgeServer({ latencyMs: 1 });
     servers.push(j);

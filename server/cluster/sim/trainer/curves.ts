@@ -19,6 +19,14 @@ function cosineLr(lr: number, t: number): number {
   return t < warm ? (lr * t) / warm : lr * 0.5 * (1 + Math.cos(Math.PI * ((t - warm) / (1 - warm))));
 }
 
+/** The loss a model of this quality converges to: a better model reaches a lower loss. */
+const lossFloor = (quality: number) => 0.25 + 0.3 * (1 - quality);
+
+/** Eval loss at progress `t` before noise; ./model-quality.ts inverts it at t = 1. */
+export function expectedEvalLoss(quality: number, t: number): number {
+  return lossFloor(quality) + 0.06 + 1.7 * Math.exp(-4 * t);
+}
+
 export function metricsAt(stage: string, t: number, rand: () => number, opts: { learningRate: number; quality: number }): CurvePoint[] {
   const n = (scale: number) => normal(rand) * scale;
   const q = opts.quality;
@@ -52,11 +60,11 @@ export function metricsAt(stage: string, t: number, rand: () => number, opts: { 
       ];
     }
     default: {
-      const floor = 0.25 + 0.3 * (1 - q);
+      const floor = lossFloor(q);
       const loss = floor + 1.9 * Math.exp(-4.5 * t) + n(0.03 * (1 - 0.5 * t));
       return [
         { name: 'loss', value: round(Math.max(0.05, loss)) },
-        { name: 'eval_loss', value: round(Math.max(0.05, floor + 0.06 + 1.7 * Math.exp(-4 * t) + n(0.015))) },
+        { name: 'eval_loss', value: round(Math.max(0.05, expectedEvalLoss(q, t) + n(0.015))) },
         lr,
         { name: 'grad_norm', value: round(Math.max(0.05, 0.4 + 1.5 * Math.exp(-5 * t) + Math.abs(n(0.1)))) },
       ];
