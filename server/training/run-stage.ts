@@ -47,7 +47,7 @@ async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: S
       const [generate] = await db.select({ result: trainingStages.result }).from(trainingStages).where(and(eq(trainingStages.pipelineId, pipeline.id), eq(trainingStages.stage, 'generate')));
       const artifact = (generate?.result as { artifact?: { uri?: string } } | undefined)?.artifact;
       const samples = artifact?.uri ? ((await readGeneratedSamples(artifact.uri)) ?? undefined) : undefined;
-      return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples, log: write })) as unknown as Record<string, unknown>;
+      return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples, artifactUri: artifact?.uri, log: write })) as unknown as Record<string, unknown>;
     }
     case 'register':
       return withRegisterSlot(() => runRegisterStage(meta, pipeline, write));

@@ -8,6 +8,7 @@ import { judgeIdentity, resolveJudgeEndpoint, SIMULATED_JUDGE_LABEL } from './en
 import { judgeSamples, pairSamples, type Sample, type VerdictCache } from './judge';
 import { estimateCostUsd } from './pricing';
 import { rubricFor } from './rubrics';
+import { assertSimulatedResponsesAllowed } from './simulated-responses-guard';
 import { dbVerdictCache, finishFeedbackRun, saveJudgement, startFeedbackRun } from './store';
 import { summarizeScores, type ScoreSummary } from './summary';
 
@@ -16,6 +17,8 @@ export interface FeedbackStageInput {
   config: Pick<PipelineConfig, 'specialization' | 'evalPrompts' | 'rlaif'>;
   /** The `generate` stage's responses; undefined → responses are simulated here (see simulateResponses). */
   samples: Array<{ prompt: string; response: string; category?: string; promptId?: string }> | undefined;
+  /** Where the generate stage's artifact is (named when its responses.jsonl is missing). */
+  artifactUri?: string | null;
   log: (line: string) => void | Promise<void>;
   /** Tests: a fixed endpoint, retry policy, sleep and cache. */
   endpoint?: JudgeEndpoint;
@@ -54,6 +57,7 @@ export async function runFeedbackStage(input: FeedbackStageInput): Promise<{ sum
   if (input.samples) {
     samples = input.samples.map((s) => ({ prompt: s.prompt, response: s.response, category: s.category ?? 'custom', promptId: s.promptId ?? null }));
   } else {
+    await assertSimulatedResponsesAllowed('feedback', 'responses.jsonl', input.artifactUri);
     simulatedResponses = true;
     await log('no responses from the generate stage: simulating the policy’s responses with the simulated model server');
     samples = await simulateResponses(pipelineId, config);

@@ -7,6 +7,7 @@ import { readEvalResponses } from './eval-responses';
 import type { VerdictCache } from './judge';
 import { rubricFor } from './rubrics';
 import { simulateEvalResponses } from './simulated-eval-responses';
+import { assertSimulatedResponsesAllowed } from './simulated-responses-guard';
 import { dbVerdictCache } from './store';
 import { judgeWinRate, type WinRateItem } from './win-rate';
 import { recordWinRateFailure, saveWinRate, startWinRateRun, type JudgeUsage } from './win-rate-store';
@@ -70,6 +71,7 @@ export async function runWinRateJudging(input: WinRateStageInput): Promise<WinRa
   let items: WinRateItem[] | null = input.artifactUri ? await readEvalResponses(input.artifactUri) : null;
   const simulatedResponses = items === null;
   if (items === null) {
+    await assertSimulatedResponsesAllowed('evaluate', 'eval_responses.jsonl', input.artifactUri);
     const sim = await simulateEvalResponses(pipelineId, config, input.modelStage, parent);
     items = sim.items;
     await log(`no eval_responses.jsonl from the evaluate trainer: simulated responses of this model (quality ${sim.candidateQuality}) and of ${parent.version} (quality ${sim.parentQuality}) with the simulated model server`);
