@@ -5,9 +5,9 @@
 //   2. .env.local with a generated NEXTAUTH_SECRET (and NEXTAUTH_URL), when neither it nor the environment has them
 //   3. tsx db/migrate.ts  (creates the database if missing, applies migrations)
 //   4. tsx db/seed.ts     (idempotent demo data; prints the demo users)
-//   5. next build         (skipped with --dev)
+//   5. next build and the API process's bundle (scripts/build-api.mjs → .build/api/main.js)   (skipped with --dev)
 //   6. the web server (next start, or next dev with --dev), the workers (node --import tsx workers/index.ts) and the
-//      data-plane API process (node --import tsx server/http/main.ts on API_PORT, default 3001: A/B assignment, events,
+//      data-plane API process (node .build/api/main.js, or the sources through tsx with --dev, on API_PORT, default 3001: A/B assignment, events,
 //      the gateway, trainer events), together, with prefixed output. Ctrl-C / SIGTERM stops all; if one
 //      stops on its own, the others are stopped too and this script exits non-zero.
 //
@@ -174,7 +174,8 @@ function runServices(env, port) {
     name: 'workers',
     output: { prefix: 'workers │ ', color: 'magenta' },
   });
-  const api = startProcess(process.execPath, ['--import', 'tsx', 'server/http/main.ts'], {
+  // The API process runs its production bundle (scripts/build-api.mjs); `--dev` runs the sources through tsx.
+  const api = startProcess(process.execPath, dev ? ['--import', 'tsx', 'server/http/main.ts'] : ['--enable-source-maps', '.build/api/main.js'], {
     cwd: root,
     env: { ...env, NODE_ENV: env.NODE_ENV || (dev ? 'development' : 'production') },
     name: 'api',
@@ -229,6 +230,7 @@ async function main() {
   await step('Migrating the database', tsx, ['db/migrate.ts'], env, { ownErrors: true });
   await step('Seeding demo data', tsx, ['db/seed.ts'], env, { ownErrors: true });
   if (!dev) await step('Building the web app', localBin(root, 'next'), ['build'], env);
+  if (!dev) await step('Building the API process', process.execPath, ['scripts/build-api.mjs'], env);
   if (phase !== 'setup') return;
   runServices(env, port);
 }

@@ -41,9 +41,10 @@ function stopper(child: ChildProcess) {
     });
 }
 
-/** The dedicated API process (server/http/main.ts) in its own process, as it runs in production. */
+/** The dedicated API process in its own process, as it runs in production: its bundle, built first (scripts/build-api.mjs). */
 export async function startApiServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/http/main.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
+  const { buildApi } = await import('../../scripts/build-api.mjs');
+  const child = spawn(process.execPath, ['--enable-source-maps', await buildApi()], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, 'api server');
   return { url, stop: stopper(child) };

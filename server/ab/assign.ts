@@ -33,16 +33,24 @@ export async function assign(ref: string, unit: string): Promise<{ variant: stri
 
 /** Records a unit's exposure unless this process already has (assignment and the gateway share this). */
 export async function exposeOnce(def: TestDefinition, unit: string, variant: string): Promise<void> {
-  const seenKey = `${def.test.id}:${unit}`;
-  if (recorded.has(seenKey)) return;
+  if (recorded.get(def.test.id)?.has(unit)) return;
   await recordExposure(def.test.id, unit, variant);
-  if (recorded.size >= MAX_RECORDED) recorded.clear();
-  recorded.add(seenKey);
+  if (recordedCount >= MAX_RECORDED) {
+    recorded.clear();
+    recordedCount = 0;
+  }
+  let units = recorded.get(def.test.id);
+  if (!units) recorded.set(def.test.id, (units = new Set()));
+  if (!units.has(unit)) {
+    units.add(unit);
+    recordedCount++;
+  }
 }
 
 /**
  * Units whose exposure this process has already stored (exposure rows are never deleted, so this can
  * only be incomplete, never wrong): a returning unit is answered without a database write. Bounded.
  */
-const recorded = new Set<string>();
+const recorded = new Map<string, Set<string>>();
+let recordedCount = 0;
 const MAX_RECORDED = 200_000;
