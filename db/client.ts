@@ -24,8 +24,15 @@ export function createDb(url: string, max = 10): DbHandle {
   return { pool, db: drizzle(pool, { schema, casing: 'snake_case' }) };
 }
 
+/**
+ * The worker runs up to 32 training jobs at once, and a burst of finished Jobs means many short stage
+ * transitions each waiting for a connection: it gets a larger pool than the web and API processes.
+ */
+const defaultPoolMax = () => (process.env.NW_SERVICE === 'worker' ? 20 : 10);
+
 function handle(): DbHandle {
-  globalForDb.__nwDb ??= createDb(getEnv().DATABASE_URL);
+  const env = getEnv();
+  globalForDb.__nwDb ??= createDb(env.DATABASE_URL, env.DATABASE_POOL_MAX ?? defaultPoolMax());
   return globalForDb.__nwDb;
 }
 

@@ -34,9 +34,11 @@ const envSchema = z
     PORT: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(65535).default(3000)),
     NEXTAUTH_SECRET: z.preprocess(emptyAsUnset, z.string({ error: 'is not set (npm start writes one into .env.local)' }).min(32, 'must be at least 32 characters')),
     NEXTAUTH_URL: optionalString,
-    /** bcrypt cost factor for passwords (each +1 doubles the work). */
+    /** Connections of this process's PostgreSQL pool (default 10; 20 in the worker process, see db/client.ts). */
+    DATABASE_POOL_MAX: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(200).optional()),
     /** How long an A/B assignment's exposure may wait in memory before it is written (server/ab/exposures.ts). */
     AB_EXPOSURE_FLUSH_MS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(60_000).default(5)),
+    /** bcrypt cost factor for passwords (each +1 doubles the work). */
     BCRYPT_ROUNDS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(4).max(15).default(12)),
     DEBUG: z.preprocess(emptyAsUnset, z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false')),
     OIDC_ISSUER: z.preprocess(emptyAsUnset, z.url('must be a URL').optional()),

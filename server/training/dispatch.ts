@@ -38,9 +38,12 @@ async function evaluateParent(pipeline: PipelineRow, attempt: number) {
 /** What the trainer of a GPU stage reads from NW_CONFIG (docs/trainer-contract.md). */
 export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName, attempt = 1): Promise<Record<string, unknown>> {
   const cfg = pipeline.config as unknown as PipelineConfig;
-  const results = Object.fromEntries(
-    (await db.select({ stage: trainingStages.stage, status: trainingStages.status, result: trainingStages.result }).from(trainingStages).where(eq(trainingStages.pipelineId, pipeline.id))).map((r) => [r.stage, r]),
-  );
+  // The evaluate Job's parent is looked up alongside the stages' results: both sit between a finished Job and the next one.
+  const [stageRows, parent] = await Promise.all([
+    db.select({ stage: trainingStages.stage, status: trainingStages.status, result: trainingStages.result }).from(trainingStages).where(eq(trainingStages.pipelineId, pipeline.id)),
+    stage === 'evaluate' ? evaluateParent(pipeline, attempt) : null,
+  ]);
+  const results = Object.fromEntries(stageRows.map((r) => [r.stage, r]));
   const artifact = (s: StageName) => (results[s]?.status === 'succeeded' ? ((results[s].result as { artifact?: unknown }).artifact ?? null) : null);
   const base = { stage, pipelineId: pipeline.id, baseModel: BASE_MODELS[cfg.baseModel]?.hfId ?? cfg.baseModel, specialization: cfg.specialization, dataset: results.prepare?.result ?? {} };
   switch (stage) {
@@ -58,7 +61,7 @@ export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName, at
       return {
         ...base, model: policy, modelStage: artifact('ppo') ? 'ppo' : 'sft', evalPrompts: cfg.evalPrompts, judge: { model: cfg.rlaif.judge.model, mode: cfg.rlaif.judge.mode },
         // Baseline of the win rate: the trainer answers the eval prompts with it too (eval_responses.jsonl); null for a family's first version.
-        parent: await evaluateParent(pipeline, attempt), evalResponsesFile: EVAL_RESPONSES_FILE, totalSteps: 50,
+        parent, evalResponsesFile: EVAL_RESPONSES_FILE, totalSteps: 50,
       };
     }
     default:

@@ -7,6 +7,7 @@ import { enqueueStage } from './dispatch';
 import { JudgeUnavailableError } from './judge/client';
 import { runWinRateJudging } from './judge/win-rate-stage';
 import { pinWinRateParent, recordWinRateFailure } from './judge/win-rate-store';
+import { withJudgeSlot } from './slots';
 import { appendLog, completeStage, failStage, stageState, type NextStage } from './transitions';
 
 const log = logger.child({ component: 'training' });
@@ -42,10 +43,12 @@ export async function runEvaluateJudging(ref: NextStage, opts: { finalAttempt: b
     // Pinned when the Job was dispatched; pinned now for a Job dispatched before this existed.
     const row = await pinWinRateParent(pipeline, attempt);
     parentVersion = row.parentVersion;
-    const winRate = await runWinRateJudging({
-      pipelineId, attempt, config, row, artifactUri: artifact?.uri, modelStage: ppo?.status === 'succeeded' ? 'ppo' : 'sft',
-      step: state.stage.totalSteps ?? state.stage.step ?? 0, log: write,
-    });
+    const winRate = await withJudgeSlot(() =>
+      runWinRateJudging({
+        pipelineId, attempt, config, row, artifactUri: artifact?.uri, modelStage: ppo?.status === 'succeeded' ? 'ppo' : 'sft',
+        step: state.stage.totalSteps ?? state.stage.step ?? 0, log: write,
+      }),
+    );
     const moved = await completeStage(pipelineId, 'evaluate', attempt, { winRate });
     if (moved?.next) await enqueueStage(moved.next, config.priority);
     return { outcome: moved ? 'completed' : 'completed elsewhere' };

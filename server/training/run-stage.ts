@@ -5,6 +5,7 @@ import { runPrepareStage } from './dataset';
 import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
 import { readGeneratedSamples, runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
+import { slots, withJudgeSlot } from './slots';
 import { stageKind, type StageName } from './stages';
 import { publishPipelineChanged } from './live-channel';
 import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
@@ -16,19 +17,7 @@ import { trainingJobNames } from '@/server/cluster';
 const log = logger.child({ component: 'training' });
 
 /** At most this many register stages at once: each holds a connection for its lock while the registry takes another. */
-const REGISTER_SLOTS = 4;
-let registerBusy = 0;
-const registerWaiters: (() => void)[] = [];
-async function withRegisterSlot<T>(fn: () => Promise<T>): Promise<T> {
-  while (registerBusy >= REGISTER_SLOTS) await new Promise<void>((r) => registerWaiters.push(r));
-  registerBusy++;
-  try {
-    return await fn();
-  } finally {
-    registerBusy--;
-    registerWaiters.shift()?.();
-  }
-}
+const withRegisterSlot = slots(4);
 
 async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: StageName, attempt: number): Promise<Record<string, unknown>> {
   const config = pipeline.config as unknown as PipelineConfig;
@@ -47,7 +36,7 @@ async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: S
       const [generate] = await db.select({ result: trainingStages.result }).from(trainingStages).where(and(eq(trainingStages.pipelineId, pipeline.id), eq(trainingStages.stage, 'generate')));
       const artifact = (generate?.result as { artifact?: { uri?: string } } | undefined)?.artifact;
       const samples = artifact?.uri ? ((await readGeneratedSamples(artifact.uri)) ?? undefined) : undefined;
-      return (await runFeedbackStage({ pipelineId: pipeline.id, config, samples, artifactUri: artifact?.uri, log: write })) as unknown as Record<string, unknown>;
+      return (await withJudgeSlot(() => runFeedbackStage({ pipelineId: pipeline.id, config, samples, artifactUri: artifact?.uri, log: write }))) as unknown as Record<string, unknown>;
     }
     case 'register':
       return withRegisterSlot(() => runRegisterStage(meta, pipeline, write));

@@ -22,9 +22,9 @@ export async function getWinRateRow(pipelineId: string): Promise<TrainingWinRate
  * of the pipeline) asks again and starts from a clean row.
  */
 export async function pinWinRateParent(pipeline: { id: string; familySlug: string; config: unknown }, attempt: number): Promise<TrainingWinRateRow> {
-  const existing = await getWinRateRow(pipeline.id);
+  // Both at once: this runs on the way from a finished Job to the evaluate Job, where each round trip counts.
+  const [existing, parent] = await Promise.all([getWinRateRow(pipeline.id), resolveParentVersion(pipeline.config as PipelineConfig)]);
   if (existing && existing.attempt >= attempt) return existing;
-  const parent = await resolveParentVersion(pipeline.config as PipelineConfig);
   const fresh = {
     pipelineId: pipeline.id, attempt, family: pipeline.familySlug,
     status: parent ? ('pending' as const) : ('no_parent' as const),
@@ -36,11 +36,12 @@ export async function pinWinRateParent(pipeline: { id: string; familySlug: strin
     startedAt: new Date(), finishedAt: parent ? null : new Date(),
   };
   // Two dispatches of one attempt racing: the first insert wins, the other re-reads it.
-  await db
+  const [pinned] = await db
     .insert(trainingWinRates)
     .values(fresh)
-    .onConflictDoUpdate({ target: trainingWinRates.pipelineId, set: fresh, setWhere: lt(trainingWinRates.attempt, attempt) });
-  return (await getWinRateRow(pipeline.id))!;
+    .onConflictDoUpdate({ target: trainingWinRates.pipelineId, set: fresh, setWhere: lt(trainingWinRates.attempt, attempt) })
+    .returning();
+  return pinned ?? (await getWinRateRow(pipeline.id))!;
 }
 
 export interface JudgeUsage {
