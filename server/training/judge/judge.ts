@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JudgeMode } from '../config';
 import { JudgeUnavailableError, MalformedJudgementError, type ChatMessage, type JudgeClient, type Verdict } from './client';
+import { slots } from '../slots';
 import { PAIRWISE_INSTRUCTIONS as PAIRWISE, POINTWISE_INSTRUCTIONS as POINTWISE } from './rubrics';
 
 /**
@@ -98,23 +99,8 @@ export function pairSamples(samples: Sample[]): Array<[Sample, Sample]> {
   return pairs;
 }
 
-function semaphore(limit: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    while (active >= limit) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 export async function judgeSamples(opts: JudgeRunOptions): Promise<JudgeRunResult> {
-  const limit = semaphore(Math.max(1, opts.concurrency));
+  const limit = slots(Math.max(1, opts.concurrency));
   let cacheHits = 0;
   let calls = 0;
   let unavailable: JudgeUnavailableError | null = null;
