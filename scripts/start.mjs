@@ -177,7 +177,7 @@ function runServices(env, port) {
   // The API process runs its production bundle (scripts/build-api.mjs); `--dev` runs the sources through tsx.
   const api = startProcess(process.execPath, dev ? ['--import', 'tsx', 'server/http/main.ts'] : ['--enable-source-maps', '.build/api/main.js'], {
     cwd: root,
-    env: { ...env, NODE_ENV: env.NODE_ENV || (dev ? 'development' : 'production') },
+    env: { ...env, NW_SERVICE: 'api', NODE_ENV: env.NODE_ENV || (dev ? 'development' : 'production') },
     name: 'api',
     output: { prefix: 'api     │ ', color: 'yellow' },
   });
