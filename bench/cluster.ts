@@ -10,8 +10,9 @@ const SINK_SOURCE = `
 let n = 0;
 const server = require('node:http').createServer((req, res) => {
   if (req.method === 'GET') return res.end(String(n));
-  req.resume();
-  req.on('end', () => { n++; res.end('{}'); });
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => { try { const e = JSON.parse(body).events; n += Array.isArray(e) ? e.length : 1; } catch { n++; } res.end('{}'); });
 });
 server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
 `;
@@ -29,7 +30,7 @@ const SPEED = Number(process.env.BENCH_CLUSTER_SPEED ?? 100);
 export async function benchCluster() {
   const dir = mkdtempSync(path.join(tmpdir(), 'nw-bench-cluster-'));
   // Stands in for the trainer-events endpoint (issue 4), in its own process as the real one would be:
-  // counts what the simulated trainers post and reports the count on GET /count.
+  // counts the events the simulated trainers post (alone or batched) and reports the count on GET /count.
   const sink = spawn(process.execPath, ['-e', SINK_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
   const sinkUrl = await new Promise<string>((resolve, reject) => {
     sink.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));

@@ -8,9 +8,10 @@ export interface ReceivedEvent {
 }
 
 /** A local HTTP server standing in for NeuroWeaver's trainer callback endpoint (tests only). */
-export async function startCallbackReceiver(options: { failFirst?: number; status?: number } = {}): Promise<{ url: string; events: ReceivedEvent[]; attempts: () => number; close(): Promise<void> }> {
+export async function startCallbackReceiver(options: { failFirst?: number; status?: number } = {}): Promise<{ url: string; events: ReceivedEvent[]; attempts: () => number; accepted: () => number; close(): Promise<void> }> {
   const events: ReceivedEvent[] = [];
   let attempts = 0;
+  let accepted = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -20,7 +21,10 @@ export async function startCallbackReceiver(options: { failFirst?: number; statu
         res.writeHead(options.status ?? 503).end();
         return;
       }
-      events.push({ authorization: req.headers.authorization, path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      accepted++;
+      // One event, or a batch `{"events": [...]}` (the contract allows both): recorded one entry per event.
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      for (const event of Array.isArray(body.events) ? body.events : [body]) events.push({ authorization: req.headers.authorization, path: req.url ?? '', body: event });
       res.writeHead(204).end();
     });
   });
@@ -30,6 +34,7 @@ export async function startCallbackReceiver(options: { failFirst?: number; statu
     url: `http://127.0.0.1:${port}`,
     events,
     attempts: () => attempts,
+    accepted: () => accepted,
     close: () => new Promise((r) => {
       server.close(() => r());
       server.closeAllConnections();

@@ -28,15 +28,21 @@ function postJson(url: URL, body: string, headers: Record<string, string>, timeo
   });
 }
 
+/** The trainer-events endpoint takes up to 1,000 events per request (docs/trainer-contract.md). */
+const MAX_BATCH = 1_000;
+
 /**
  * FIXTURE — part of the simulated trainer.
  *
- * POSTs trainer events to the callback URL, in order, with `Authorization: Bearer <token>`. A
- * failing event is retried (`attempts` in all, with back-off) and then dropped: the trainer never
- * fails because NeuroWeaver is unreachable.
+ * POSTs trainer events to the callback URL, in order, with `Authorization: Bearer <token>`. Events sent
+ * while a request is in flight (or in the same tick) go out together as one `{"events": [...]}` batch, as
+ * a real trainer's client would: fifty trainers posting one request per event flooded the simulator and
+ * the API process during a burst of stage transitions. A failing batch is retried (`attempts` in all,
+ * with back-off) and then dropped: the trainer never fails because NeuroWeaver is unreachable.
  */
 export class CallbackClient {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly pending: Record<string, unknown>[] = [];
+  private draining: Promise<void> | null = null;
   delivered = 0;
   dropped = 0;
 
@@ -54,27 +60,36 @@ export class CallbackClient {
 
   send(event: Record<string, unknown>): void {
     if (!this.url) return;
-    this.chain = this.chain.then(() => this.post(event));
+    this.pending.push(event);
+    // Started after this tick, so the events a trainer sends together leave together.
+    this.draining ??= Promise.resolve()
+      .then(() => this.drain())
+      .finally(() => (this.draining = null));
   }
 
   /** Resolves once everything sent so far was delivered or dropped. */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
   }
 
-  private async post(event: Record<string, unknown>): Promise<void> {
+  private async drain(): Promise<void> {
+    while (this.pending.length) await this.post(this.pending.splice(0, MAX_BATCH));
+  }
+
+  private async post(events: Record<string, unknown>[]): Promise<void> {
+    const body = JSON.stringify(events.length === 1 ? events[0] : { events });
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (this.signal.aborted) return;
       try {
         const status = await postJson(
           new URL(this.url!),
-          JSON.stringify(event),
+          body,
           { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
           5_000,
           this.signal,
         );
         if (status >= 200 && status < 300) {
-          this.delivered++;
+          this.delivered += events.length;
           return;
         }
         if (status >= 400 && status < 500 && status !== 429) break;
@@ -83,7 +98,7 @@ export class CallbackClient {
       }
       if (attempt < this.attempts) await this.clock.sleep(500 * 2 ** (attempt - 1), this.signal).catch(() => undefined);
     }
-    this.dropped++;
-    log.debug({ type: event.type }, 'trainer callback dropped');
+    this.dropped += events.length;
+    log.debug({ events: events.length }, 'trainer callback batch dropped');
   }
 }
