@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import OpenAI from 'openai';
 import { ValidationError } from '@/server/errors';
 import type { PipelineConfig } from '../config';
 import { resolveEvalPrompts } from '../prompts';
@@ -110,27 +109,19 @@ export async function runFeedbackStage(input: FeedbackStageInput): Promise<{ sum
 
 /**
  * Responses for the evaluation prompts when the `generate` stage produced none (simulated cluster):
- * the simulated model server (FIXTURE, server/cluster/sim/model-server) answers each prompt
- * `samplesPerPrompt` times, one simulated policy per sample with slightly different quality.
+ * the simulated model server's answer generator (FIXTURE, server/cluster/sim/model-server/text.ts) answers
+ * each prompt `samplesPerPrompt` times, one simulated policy per sample with slightly different quality.
+ * Called directly rather than through the simulated server over HTTP: the same answers, without the requests.
  */
 export async function simulateResponses(pipelineId: string, config: Pick<PipelineConfig, 'evalPrompts' | 'rlaif'>): Promise<Sample[]> {
-  const { startModelServer } = await import('@/server/cluster/sim/model-server/model-server');
+  const { generateAnswer } = await import('@/server/cluster/sim/model-server/text');
   const prompts = resolveEvalPrompts(config);
   const k = Math.max(config.rlaif.judge.mode === 'pairwise' ? 2 : 1, config.rlaif.judge.samplesPerPrompt);
-  const servers = await Promise.all(
-    Array.from({ length: k }, (_, i) => startModelServer({ mode: 'chat', modelName: `policy-${pipelineId.slice(0, 8)}-s${i + 1}`, quality: Math.min(0.95, 0.55 + 0.12 * i), latency: { medianMs: 1, p95Ms: 2 }, seed: `${pipelineId}-${i}` })),
-  );
-  try {
-    const out: Sample[] = [];
-    for (const [i, server] of servers.entries()) {
-      const openai = new OpenAI({ apiKey: 'simulated', baseURL: `${server.url}/v1`, maxRetries: 2 });
-      const answers = await Promise.all(
-        prompts.map((p) => openai.chat.completions.create({ model: server.options.modelName, messages: [{ role: 'user', content: p.prompt }] })),
-      );
-      answers.forEach((a, j) => out.push({ promptId: `${prompts[j].id}#${i + 1}`, category: prompts[j].category, prompt: prompts[j].prompt, response: a.choices[0]?.message?.content ?? '' }));
-    }
-    return out;
-  } finally {
-    await Promise.all(servers.map((s) => s.close()));
+  const out: Sample[] = [];
+  for (let i = 0; i < k; i++) {
+    const model = `policy-${pipelineId.slice(0, 8)}-s${i + 1}`;
+    const quality = Math.min(0.95, 0.55 + 0.12 * i);
+    prompts.forEach((p) => out.push({ promptId: `${p.id}#${i + 1}`, category: p.category, prompt: p.prompt, response: generateAnswer(p.prompt, model, quality) }));
   }
+  return out;
 }
