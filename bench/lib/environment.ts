@@ -41,10 +41,13 @@ function stopper(child: ChildProcess) {
     });
 }
 
-/** The dedicated API process in its own process, as it runs in production: its bundle, built first (scripts/build-api.mjs). */
+/**
+ * The dedicated API process in its own process, as it runs in production: its bundle, built first
+ * (scripts/build-api.mjs). BENCH_API_CPU_PROF=<dir> writes a V8 CPU profile of it there.
+ */
 export async function startApiServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const { buildApi } = await import('../../scripts/build-api.mjs');
-  const child = spawn(process.execPath, ['--enable-source-maps', await buildApi()], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
+  const child = spawn(process.execPath, [...(process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : []), '--enable-source-maps', await buildApi()], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, 'api server');
   return { url, stop: stopper(child) };
