@@ -8,6 +8,7 @@ import { JudgeUnavailableError } from './judge/client';
 import { runWinRateJudging } from './judge/win-rate-stage';
 import { pinWinRateParent, recordWinRateFailure } from './judge/win-rate-store';
 import { withJudgeSlot } from './slots';
+import { isPermanentStageError } from './stage-errors';
 import { appendLog, completeStage, failStage, stageState, type NextStage } from './transitions';
 
 const log = logger.child({ component: 'training' });
@@ -54,7 +55,7 @@ export async function runEvaluateJudging(ref: NextStage, opts: { finalAttempt: b
     return { outcome: moved ? 'completed' : 'completed elsewhere' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const domain = error instanceof Error && 'status' in error && typeof (error as { status: unknown }).status === 'number' && (error as { status: number }).status < 500;
+    const domain = isPermanentStageError(error);
     if (opts.finalAttempt || domain) {
       log.warn({ pipelineId, attempt, err: error }, 'evaluate judging failed');
       const reason = `judge win rate${parentVersion ? ` against ${parentVersion}` : ''} not measured: ${message}`;

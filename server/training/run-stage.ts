@@ -6,6 +6,7 @@ import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
 import { readGeneratedSamples, runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { slots, withJudgeSlot } from './slots';
+import { isPermanentStageError } from './stage-errors';
 import { stageKind, type StageName } from './stages';
 import { publishPipelineChanged } from './live-channel';
 import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
@@ -75,7 +76,7 @@ export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStage
     return { outcome: moved ? 'completed' : 'completed elsewhere' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const domain = error instanceof Error && 'status' in error && typeof (error as { status: unknown }).status === 'number' && (error as { status: number }).status < 500;
+    const domain = isPermanentStageError(error);
     if (opts.finalAttempt || domain) {
       log.warn({ pipelineId, stage, attempt, err: error }, 'training stage failed');
       const moved = await failStage(pipelineId, stage, attempt, { code: domain ? 'invalid' : 'error', message });
