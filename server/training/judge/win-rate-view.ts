@@ -1,29 +1,11 @@
+import type { z } from 'zod';
 import type { TrainingWinRateRow } from '@/db/schema/training-win-rate';
+import type { winRateView } from '../responses';
 import { SIMULATED_JUDGE_LABEL } from './endpoint';
 import { getWinRateRow } from './win-rate-store';
 
-/** The win rate against the parent, as the pipeline page, tRPC and the REST status show it. */
-export interface WinRateView {
-  /** pending: being judged (or the evaluate Job still runs); judged; no_parent: first version of its family; failed: not measured (reason). */
-  status: TrainingWinRateRow['status'];
-  attempt: number;
-  family: string;
-  parentVersion: string | null;
-  parentVersionId: string | null;
-  reason: string | null;
-  winRate: number | null;
-  wins: number;
-  ties: number;
-  losses: number;
-  failed: number;
-  byCategory: Array<{ category: string; winRate: number | null; n: number; wins: number; ties: number; losses: number }>;
-  judge: { model: string; label: string; simulated: boolean } | null;
-  simulatedResponses: boolean;
-  usage: { requests: number; retries: number; cacheHits: number; promptTokens: number; completionTokens: number };
-  estimatedCostUsd: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+/** The win rate against the parent, as the pipeline page, tRPC and the REST status show it (shape: ../responses.ts). */
+export type WinRateView = z.infer<typeof winRateView>;
 
 export function toWinRateView(row: TrainingWinRateRow): WinRateView {
   return {
