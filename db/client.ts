@@ -16,7 +16,7 @@ interface DbHandle {
 // Survives Next's hot reload in development so each reload does not open a new pool.
 const globalForDb = globalThis as unknown as { __nwDb?: DbHandle };
 
-export function createDb(url: string, max = 10): DbHandle {
+export function createDb(url: string, max: number): DbHandle {
   const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {
     /* idle client errors (server restart) are surfaced on the next query instead */
@@ -24,15 +24,9 @@ export function createDb(url: string, max = 10): DbHandle {
   return { pool, db: drizzle(pool, { schema, casing: 'snake_case' }) };
 }
 
-/**
- * The worker runs up to 32 training jobs at once, and a burst of finished Jobs means many short stage
- * transitions each waiting for a connection: it gets a larger pool than the web and API processes.
- */
-const defaultPoolMax = () => (process.env.NW_SERVICE === 'worker' ? 20 : 10);
-
 function handle(): DbHandle {
   const env = getEnv();
-  globalForDb.__nwDb ??= createDb(env.DATABASE_URL, env.DATABASE_POOL_MAX ?? defaultPoolMax());
+  globalForDb.__nwDb ??= createDb(env.DATABASE_URL, env.DATABASE_POOL_MAX);
   return globalForDb.__nwDb;
 }
 

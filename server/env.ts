@@ -34,8 +34,8 @@ const envSchema = z
     PORT: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(65535).default(3000)),
     NEXTAUTH_SECRET: z.preprocess(emptyAsUnset, z.string({ error: 'is not set (npm start writes one into .env.local)' }).min(32, 'must be at least 32 characters')),
     NEXTAUTH_URL: optionalString,
-    /** Connections of this process's PostgreSQL pool (default 10; 20 in the worker process, see db/client.ts). */
-    DATABASE_POOL_MAX: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(200).optional()),
+    /** Connections of this process's PostgreSQL pool (the worker process defaults it to 20: workers/index.ts). */
+    DATABASE_POOL_MAX: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(200).default(10)),
     /** How long an A/B assignment's exposure may wait in memory before it is written (server/ab/exposures.ts). */
     AB_EXPOSURE_FLUSH_MS: z.preprocess(emptyAsUnset, z.coerce.number().int('must be an integer').min(1).max(60_000).default(5)),
     /** bcrypt cost factor for passwords (each +1 doubles the work). */

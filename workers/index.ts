@@ -6,6 +6,9 @@ import { getEnvOrExit } from '@/server/env';
 
 // Set before anything loads the logger, which reads it once to label every line.
 process.env.NW_SERVICE = 'worker';
+// Up to 32 training jobs run at once, and a burst of finished Jobs means many short stage transitions each
+// waiting for a connection: the worker's pool is larger than the web and API processes' unless set.
+process.env.DATABASE_POOL_MAX ||= '20';
 // A configuration error ends the process here with one line; it also loads .env.local into process.env.
 getEnvOrExit();
 
