@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
-// @ts-expect-error autocannon ships no type declarations; the few options used are typed below.
-import autocannonUntyped from 'autocannon';
 import { db } from '@/db/client';
 import { abAggregates, abExposureCounts } from '@/db/schema/ab';
 import { assign } from '@/server/ab/assign';
@@ -12,23 +10,10 @@ import { joinTestSimulator } from '@/server/cluster/overview/testing';
 import { fastOptions } from '@/server/cluster/sim/testing/fast-options';
 import { benchGateway } from './ab-gateway';
 import { benchFamily, startedTest } from './lib/ab-test';
+import { autocannon, type AutocannonResult } from './lib/autocannon';
 import { startApiServer } from './lib/environment';
 import { measure, summarize } from './lib/stats';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-}
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-  requests?: { path: string }[];
-}
-const autocannon = autocannonUntyped as (opts: AutocannonOptions) => Promise<AutocannonResult>;
 
 const DURATION_S = Number(process.env.BENCH_AB_DURATION ?? 5);
 const CONNECTIONS = 10;

@@ -3,8 +3,6 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-// @ts-expect-error autocannon ships no type declarations; the few options used are typed below.
-import autocannonUntyped from 'autocannon';
 import { inArray, sql } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { trainingPipelines } from '@/db/schema/training';
@@ -15,15 +13,9 @@ import { createFamily } from '@/server/registry/families';
 import { createVersion } from '@/server/registry/versions';
 import { issueJobToken } from '@/server/training/job-token';
 import { startApiServer } from './lib/environment';
+import { autocannon } from './lib/autocannon';
 import { percentile } from './lib/stats';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-const autocannon = autocannonUntyped as (opts: { url: string; connections: number; duration: number; method?: string; headers?: Record<string, string>; body?: string }) => Promise<AutocannonResult>;
 
 const PIPELINES = Number(process.env.BENCH_TRAINING_PIPELINES ?? 50);
 const RLAIF = process.env.BENCH_TRAINING_RLAIF === '1';
