@@ -48,7 +48,8 @@ async function sendTraffic(request: APIRequestContext, key: string, testId: stri
   const rand = () => (state = (state * 48271) % 2147483647) / 2147483647;
   const events = variants.flatMap((variant, i) => [
     { unit: `e2e-user-${i}`, variant, metric: 'converted', value: rand() < (variant === 'B' ? 0.25 : 0.1) ? 1 : 0 },
-    { unit: `e2e-user-${i}`, metric: 'latency_ms', value: 300 + Math.floor(rand() * 100) },
+    // B is also a little faster: an equal guardrail would flag a harm by chance in about one run in twenty.
+    { unit: `e2e-user-${i}`, metric: 'latency_ms', value: (variant === 'B' ? 290 : 300) + Math.floor(rand() * 100) },
   ]);
   const res = await request.post(`${e2eBaseURL}/api/v1/ab-tests/${testId}/events`, { headers, data: { events, idempotencyKey: `e2e-${testId}` } });
   expect(res.status(), await res.text()).toBe(200);
