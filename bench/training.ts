@@ -171,6 +171,11 @@ export async function benchTraining() {
       parts.nextStartToJob.push(made - new Date(st).getTime());
     }
   }
+  // BENCH_TRAINING_TIMELINE=<file>: every Job's creation and completion (wall clock), to see how the burst is shaped.
+  if (process.env.BENCH_TRAINING_TIMELINE) {
+    const rows = [...createdAt].map(([k, at]) => `${k}\tcreated\t${at}`).concat([...completedAt].map(([k, at]) => `${k}\tcompleted\t${at}`));
+    writeFileSync(process.env.BENCH_TRAINING_TIMELINE, rows.join('\n'));
+  }
   const p50 = (xs: number[]) => Math.round(percentile(xs, 50));
   const breakdown = { watchToCompleteP50: p50(parts.watchToComplete), completeToNextStartP50: p50(parts.completeToNextStart), nextStartToJobP50: p50(parts.nextStartToJob) };
 

@@ -10,7 +10,7 @@ import { EVAL_RESPONSES_FILE } from './judge/eval-responses';
 import { pinWinRateParent } from './judge/win-rate-store';
 import { trainingSettings } from './settings';
 import { stageJobId, type StageName } from './stages';
-import type { NextStage, PipelineRow } from './transitions';
+import type { DispatchPipeline, NextStage } from './transitions';
 
 const PRIORITY: Record<PipelineConfig['priority'], number> = { high: 1, normal: 5, low: 10 };
 
@@ -28,7 +28,7 @@ export async function enqueueEvaluateJudging(pipelineId: string, attempt: number
 }
 
 /** The parent version the evaluate trainer answers as the baseline (pinned per attempt: ./judge/win-rate-store.ts). */
-async function evaluateParent(pipeline: PipelineRow, attempt: number) {
+async function evaluateParent(pipeline: DispatchPipeline, attempt: number) {
   const row = await pinWinRateParent(pipeline, attempt);
   if (!row.parentVersion) return null;
   const uri = row.parent?.artifactUri ?? null;
@@ -36,7 +36,7 @@ async function evaluateParent(pipeline: PipelineRow, attempt: number) {
 }
 
 /** What the trainer of a GPU stage reads from NW_CONFIG (docs/trainer-contract.md). */
-export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName, attempt = 1): Promise<Record<string, unknown>> {
+export async function gpuStageConfig(pipeline: DispatchPipeline, stage: StageName, attempt = 1): Promise<Record<string, unknown>> {
   const cfg = pipeline.config as unknown as PipelineConfig;
   // The evaluate Job's parent is looked up alongside the stages' results: both sit between a finished Job and the next one.
   const [stageRows, parent] = await Promise.all([
@@ -74,8 +74,9 @@ export async function gpuStageConfig(pipeline: PipelineRow, stage: StageName, at
  * names: doing it again (a retried BullMQ job, a worker killed half-way) converges on the same two
  * objects, so one attempt never has two Jobs. The run's priority picks the pod's PriorityClass, its place
  * in the cluster's queue for GPUs (the BullMQ priority only orders the dispatches themselves).
+ * `stageConfig` is what `gpuStageConfig` returns, when the caller has read it already.
  */
-export async function applyStageJob(pipeline: PipelineRow, stage: StageName, attempt: number): Promise<string> {
+export async function applyStageJob(pipeline: DispatchPipeline, stage: StageName, attempt: number, stageConfig?: Record<string, unknown>): Promise<string> {
   const { client, identity } = await getCluster();
   const settings = trainingSettings();
   const cfg = pipeline.config as unknown as PipelineConfig;
@@ -94,7 +95,7 @@ export async function applyStageJob(pipeline: PipelineRow, stage: StageName, att
       priority: cfg.priority ?? 'normal',
       callbackUrl: settings.callbackUrl,
       stageConfig: {
-        ...(await gpuStageConfig(pipeline, stage, attempt)),
+        ...(stageConfig ?? (await gpuStageConfig(pipeline, stage, attempt))),
         // Read only by the simulated trainer (server/cluster/sim/trainer/trainer-config.ts).
         ...(simulated && settings.simTrainerSeconds ? { simDurationSeconds: settings.simTrainerSeconds } : {}),
       },

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { db, type DbOrTx } from '@/db/client';
 import type { TrainingStageName } from '@/db/schema/training';
 import { trainingSettings } from './settings';
@@ -31,29 +31,45 @@ const CHUNK = 2_000;
 const attemptOrder = (a: AttemptRow, b: AttemptRow) => a.pipeline_id.localeCompare(b.pipeline_id) || a.stage.localeCompare(b.stage) || a.attempt - b.attempt;
 
 /**
+ * CTEs that append the rows of `source` (VALUES or a SELECT of pipeline_id, stage, attempt, line) to the log
+ * and count them: `${name}` returns each attempt written with the lines it now `kept`. Callers put them in a
+ * larger statement (a state change and its log line in one round trip) and pass what it returned to
+ * `pruneOverLimit`. Counts are upserted in key order, so concurrent writers lock them in the same order.
+ */
+export function appendLogLinesCte(name: string, source: SQL): SQL {
+  const inserted = sql.identifier(`${name}_lines`);
+  return sql`${inserted} as (
+      insert into training_logs (pipeline_id, stage, attempt, line) ${source}
+      returning pipeline_id, stage, attempt
+    ), ${sql.identifier(name)} as (
+      insert into training_log_counts as c (pipeline_id, stage, attempt, lines)
+      select pipeline_id, stage, attempt, count(*) from ${inserted} group by 1, 2, 3 order by 1, 2, 3
+      on conflict (pipeline_id, stage, attempt) do update set lines = c.lines + excluded.lines
+      returning pipeline_id, stage, attempt, lines - pruned as kept
+    )`;
+}
+
+/** Prunes the attempts an append left over the limit (rows as returned by `appendLogLinesCte`). */
+export async function pruneOverLimit(written: readonly (AttemptRow & { kept: string | number })[], executor: DbOrTx = db, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
+  const over = written.filter((r) => Number(r.kept) > maxLinesPerAttempt);
+  if (over.length) await pruneAttempts(over, maxLinesPerAttempt, executor);
+}
+
+/**
  * Appends lines (in one statement per 2,000) and counts them; then prunes each attempt that went over the
  * limit. Pass a transaction to write with it (a state change and its log line commit together).
  */
 export async function writeLogLines(lines: readonly LogLine[], executor: DbOrTx = db, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
-  const over = new Map<string, AttemptRow>();
+  const written = new Map<string, AttemptRow & { kept: string }>();
   for (let i = 0; i < lines.length; i += CHUNK) {
     const values = sql.join(
       lines.slice(i, i + CHUNK).map((l) => sql`(${l.pipelineId}::uuid, ${l.stage}::training_stage_name, ${l.attempt}::int, ${l.line})`),
       sql`, `,
     );
-    // Counts are upserted in key order, so concurrent writers lock them in the same order.
-    const { rows } = await executor.execute<AttemptRow & { kept: string }>(sql`
-      with ins as (
-        insert into training_logs (pipeline_id, stage, attempt, line) values ${values}
-        returning pipeline_id, stage, attempt
-      )
-      insert into training_log_counts as c (pipeline_id, stage, attempt, lines)
-      select pipeline_id, stage, attempt, count(*) from ins group by 1, 2, 3 order by 1, 2, 3
-      on conflict (pipeline_id, stage, attempt) do update set lines = c.lines + excluded.lines
-      returning pipeline_id, stage, attempt, lines - pruned as kept`);
-    for (const r of rows) if (Number(r.kept) > maxLinesPerAttempt) over.set(`${r.pipeline_id}/${r.stage}/${r.attempt}`, r);
+    const { rows } = await executor.execute<AttemptRow & { kept: string }>(sql`with ${appendLogLinesCte('counted', sql`values ${values}`)} select * from counted`);
+    for (const r of rows) written.set(`${r.pipeline_id}/${r.stage}/${r.attempt}`, r);
   }
-  if (over.size) await pruneAttempts([...over.values()], maxLinesPerAttempt, executor);
+  await pruneOverLimit([...written.values()], executor, maxLinesPerAttempt);
 }
 
 /**

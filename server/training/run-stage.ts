@@ -2,14 +2,14 @@ import type { RequestMeta } from '@/server/auth/actor';
 import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
 import { runPrepareStage } from './dataset';
-import { applyStageJob, enqueueStage, stageJobExists } from './dispatch';
+import { applyStageJob, enqueueStage, gpuStageConfig, stageJobExists } from './dispatch';
 import { readGeneratedSamples, runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { slots, withJudgeSlot } from './slots';
 import { isPermanentStageError } from './stage-errors';
 import { stageKind, type StageName } from './stages';
 import { publishPipelineChanged } from './live-channel';
-import { appendLog, completeStage, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
+import { appendLog, completeStage, type DispatchPipeline, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
 import { and, eq } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
@@ -56,20 +56,23 @@ export interface RunStageOptions {
  * in a running pipeline. Worker stages run here and complete in one transaction; GPU stages apply their
  * Job (deterministic name, server-side apply) and return — the watcher (./watcher.ts) completes them.
  */
-export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStageOptions): Promise<{ outcome: string }> {
+export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStageOptions, known?: DispatchPipeline): Promise<{ outcome: string }> {
   const { pipelineId, stage, attempt } = ref;
   const kind = stageKind(stage);
   const jobName = kind === 'gpu' ? trainingJobNames({ pipelineId, stage, attempt }).job : null;
-  const running = await markStageRunning(pipelineId, stage, attempt, jobName);
+  // A GPU stage's Job configuration is read alongside the claim when the pipeline is known (the watcher's
+  // direct dispatch, where every round trip adds to the transition delay); it is only used if the claim holds.
+  const [running, stageConfig] = await Promise.all([markStageRunning(pipelineId, stage, attempt, jobName), kind === 'gpu' && known ? gpuStageConfig(known, stage, attempt) : undefined]);
   if (!running) return { outcome: 'skipped (not queued)' };
   try {
     if (kind === 'gpu') {
       // Already running: dispatched by the watcher, or by an earlier run of this job that died. A Job that
       // exists is left alone; one that does not (killed between the two steps) is created now.
       if (running.alreadyRunning && (await stageJobExists({ pipelineId, stage, attempt }))) return { outcome: 'job exists' };
-      await applyStageJob(running.pipeline, stage, attempt);
+      await Promise.all([applyStageJob(running.pipeline, stage, attempt, stageConfig), running.logged]);
       return { outcome: running.alreadyRunning ? 'job re-applied' : 'job created' };
     }
+    await running.logged;
     const result = await runWorkerStage(meta, running.pipeline, stage, attempt);
     const moved = await completeStage(pipelineId, stage, attempt, result);
     if (moved?.next) await enqueueStage(moved.next, (running.pipeline.config as unknown as PipelineConfig).priority);

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
-import { writeLogLines } from './logs';
+import { appendLogLinesCte, type AttemptRow, pruneOverLimit, writeLogLines } from './logs';
 import { RLAIF_STAGES, type StageName } from './stages';
 
 /*
@@ -65,8 +65,10 @@ export async function appendLog(tx: Tx | typeof db, pipelineId: string, stage: S
  * queued → running for one stage attempt, in one statement (the dispatch path is latency-critical): the
  * stage row's lock serialises it with a cancel, which re-checks the same row. Null when the attempt is
  * not queued in a running pipeline; `alreadyRunning` when it was running already (a re-delivered job).
+ * The "started" log line is written alongside whatever the caller does next: await `logged` before
+ * finishing.
  */
-export async function markStageRunning(pipelineId: string, stage: StageName, attempt: number, jobName: string | null): Promise<{ pipeline: PipelineRow; stage: StageRow; alreadyRunning: boolean } | null> {
+export async function markStageRunning(pipelineId: string, stage: StageName, attempt: number, jobName: string | null): Promise<{ pipeline: PipelineRow; stage: StageRow; alreadyRunning: boolean; logged: Promise<void> } | null> {
   const [moved] = await db
     .update(trainingStages)
     .set({ status: 'running', jobName, startedAt: sql`now()`, updatedAt: sql`now()` })
@@ -83,42 +85,72 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
     )
     .returning({ stage: trainingStages, pipeline: trainingPipelines });
   if (moved) {
-    await appendLog(db, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`);
-    publishPipelineChanged(pipelineId, 'state', 'logs');
-    return { ...moved, alreadyRunning: false };
+    const logged = appendLog(db, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
+    // Awaited by the caller; until then a failure must not surface as an unhandled rejection.
+    logged.catch(() => undefined);
+    return { ...moved, alreadyRunning: false, logged };
   }
   const state = await stageState(pipelineId, stage);
   if (!state || state.pipelineStatus !== 'running' || state.stage.attempt !== attempt || state.stage.status !== 'running') return null;
   const [pipeline] = await db.select().from(trainingPipelines).where(eq(trainingPipelines.id, pipelineId));
-  return { pipeline, stage: state.stage, alreadyRunning: true };
+  return { pipeline, stage: state.stage, alreadyRunning: true, logged: Promise.resolve() };
 }
+
+/** What a GPU stage's dispatch needs of its pipeline (./dispatch.ts): returned by `completeStage` so it is not read again. */
+export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'>;
 
 /**
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
  * into what the stage already holds (a GPU stage's artifact arrives earlier, as a trainer event).
+ *
+ * One statement, so one round trip on the way from a finished Job to the next one: it locks the pipeline
+ * row first (`for update`, like every transition here), and each later part only acts on what the
+ * previous returned. A pipeline no longer running, or an attempt no longer running, moves nothing.
  */
-export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean } | null> {
-  const moved = await db.transaction(async (tx) => {
-    const pipeline = await lockPipeline(tx, pipelineId);
-    if (!pipeline || pipeline.status !== 'running') return null;
-    const [done] = await tx
-      .update(trainingStages)
-      .set({ status: 'succeeded', progress: 1, waiting: null, finishedAt: sql`now()`, updatedAt: sql`now()`, result: sql`${trainingStages.result} || ${JSON.stringify(result)}::jsonb` })
-      .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')))
-      .returning();
-    if (!done) return null;
-    await recordAttempt(tx, done, 'succeeded');
-    if (typeof result.versionId === 'string' && typeof result.version === 'string') {
-      await tx.update(trainingPipelines).set({ resultVersionId: result.versionId, resultVersion: result.version }).where(eq(trainingPipelines.id, pipelineId));
-    }
-    await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} succeeded`);
-    const pending = (await stagesOf(tx, pipelineId)).find((s) => s.status === 'pending');
-    if (pending) return { next: await queueStage(tx, pending), finished: false };
-    await tx.update(trainingPipelines).set({ status: 'succeeded', currentStage: null, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, pipelineId));
-    return { next: null, finished: true };
-  });
-  if (moved) publishPipelineChanged(pipelineId, 'state', 'logs', 'metrics');
-  return moved;
+export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean; pipeline: DispatchPipeline } | null> {
+  const registered = typeof result.versionId === 'string' && typeof result.version === 'string' ? { id: result.versionId, version: result.version } : null;
+  const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null } & AttemptRow & { kept: string | null }>(sql`
+    with p as (
+      select id, family_slug, config from training_pipelines where id = ${pipelineId}::uuid and status = 'running' for update
+    ), done as (
+      update training_stages s
+      set status = 'succeeded', progress = 1, waiting = null, finished_at = now(), updated_at = now(), result = s.result || ${JSON.stringify(result)}::jsonb
+      from p
+      where s.pipeline_id = p.id and s.stage = ${stage}::training_stage_name and s.attempt = ${attempt}::int and s.status = 'running'
+      returning s.pipeline_id, s.stage, s.attempt, s.job_name, s.started_at
+    ), recorded as (
+      insert into training_stage_attempts (pipeline_id, stage, attempt, status, job_name, started_at)
+      select pipeline_id, stage, attempt, 'succeeded', job_name, started_at from done
+      on conflict do nothing
+    ), next as (
+      select s.pipeline_id, s.stage, s.attempt + 1 as attempt from training_stages s join done d on d.pipeline_id = s.pipeline_id
+      where s.status = 'pending' order by s.position limit 1
+    ), queued as (
+      update training_stages s
+      set status = 'queued', attempt = next.attempt, job_name = null, progress = 0, step = null, total_steps = null, waiting = null,
+          error_code = null, error = null, started_at = null, finished_at = null, updated_at = now()
+      from next where s.pipeline_id = next.pipeline_id and s.stage = next.stage
+      returning s.stage, s.attempt
+    ), moved as (
+      update training_pipelines t
+      set current_stage = (select stage from next),
+          status = case when exists (select 1 from next) then t.status else 'succeeded' end,
+          finished_at = case when exists (select 1 from next) then t.finished_at else now() end,
+          result_version_id = coalesce(${registered?.id ?? null}::uuid, t.result_version_id),
+          result_version = coalesce(${registered?.version ?? null}::text, t.result_version),
+          updated_at = now()
+      from done where t.id = done.pipeline_id
+      returning t.id
+    ), ${appendLogLinesCte('logged', sql`select pipeline_id, stage, attempt, ${`[neuroweaver] stage ${stage} succeeded`}::text from done`)}
+    select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt,
+           logged.pipeline_id, logged.stage, logged.attempt, logged.kept
+    from p join done on true left join logged on true cross join (select count(*) from moved) as m`);
+  const row = rows[0];
+  if (!row) return null;
+  if (row.kept !== null) await pruneOverLimit([row as AttemptRow & { kept: string }]);
+  publishPipelineChanged(pipelineId, 'state', 'logs', 'metrics');
+  const next = row.next_stage && row.next_attempt !== null ? { pipelineId, stage: row.next_stage, attempt: row.next_attempt } : null;
+  return { next, finished: !next, pipeline: { id: pipelineId, familySlug: row.family_slug, config: row.config } };
 }
 
 /**

@@ -139,7 +139,7 @@ export class TrainingWatcher {
           const gpu = stageKind(moved.next.stage) === 'gpu';
           await enqueueStage(moved.next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
           if (gpu) {
-            await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
+            await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }, 'pipeline' in moved ? moved.pipeline : undefined).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
           }
         }
       }
