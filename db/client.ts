@@ -14,10 +14,13 @@ interface DbHandle {
 }
 
 // Survives Next's hot reload in development so each reload does not open a new pool.
-const globalForDb = globalThis as unknown as { __nwDb?: DbHandle };
+const globalForDb = globalThis as unknown as { __nwDb?: DbHandle; __nwRelaxedDb?: DbHandle };
 
-export function createDb(url: string, max: number): DbHandle {
-  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+/** Connections of the relaxed pool: its writes are small and come in batches. */
+const RELAXED_POOL_MAX = 4;
+
+export function createDb(url: string, max: number, options?: { relaxedDurability?: boolean }): DbHandle {
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, ...(options?.relaxedDurability ? { options: '-c synchronous_commit=off' } : {}) });
   pool.on('error', () => {
     /* idle client errors (server restart) are surfaced on the next query instead */
   });
@@ -30,19 +33,40 @@ function handle(): DbHandle {
   return globalForDb.__nwDb;
 }
 
-/** The process-wide database. Lazily connected so importing this module never needs configuration. */
-export const db: Database = new Proxy({} as Database, {
-  get(_target, prop, receiver) {
-    const real = handle().db as unknown as Record<PropertyKey, unknown>;
-    const value = Reflect.get(real, prop, receiver);
-    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
-  },
-});
+function relaxedHandle(): DbHandle {
+  globalForDb.__nwRelaxedDb ??= createDb(getEnv().DATABASE_URL, RELAXED_POOL_MAX, { relaxedDurability: true });
+  return globalForDb.__nwRelaxedDb;
+}
+
+/** A lazily connected database: importing this module never needs configuration. */
+function lazyDatabase(get: () => DbHandle): Database {
+  return new Proxy({} as Database, {
+    get(_target, prop, receiver) {
+      const real = get().db as unknown as Record<PropertyKey, unknown>;
+      const value = Reflect.get(real, prop, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+    },
+  });
+}
+
+/** The process-wide database. */
+export const db: Database = lazyDatabase(handle);
+
+/**
+ * The same database, through connections whose commits do not wait for the write-ahead log to reach
+ * the disk (`synchronous_commit = off`): still atomic and at once visible to everyone, but a crash of the
+ * database server (not of this process) can lose the last fraction of a second of them. Only for writes
+ * whose loss costs nothing but a redo and that nobody was promised were stored: caches, progress, and
+ * trainer telemetry that was acknowledged before it was written anyway. Under a burst, waiting for the
+ * disk on each of thousands of such commits held up the state transitions queued behind them.
+ */
+export const relaxedDb: Database = lazyDatabase(relaxedHandle);
 
 export async function closeDb() {
-  const h = globalForDb.__nwDb;
+  const handles = [globalForDb.__nwDb, globalForDb.__nwRelaxedDb];
   globalForDb.__nwDb = undefined;
-  await h?.pool.end();
+  globalForDb.__nwRelaxedDb = undefined;
+  await Promise.all(handles.map((h) => h?.pool.end()));
 }
 
 export { schema };

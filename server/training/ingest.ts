@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { db } from '@/db/client';
+import { db, relaxedDb } from '@/db/client';
 import { trainingMetrics, trainingPipelines, trainingStages } from '@/db/schema/training';
 import { ForbiddenError, UnauthorizedError } from '@/server/errors';
 import { logger } from '@/server/logger';
@@ -82,10 +82,17 @@ export function forgetRunning(): void {
   runningCache.clear();
 }
 
+interface Progress {
+  s: TokenSubject;
+  progress: number;
+  step: number | null;
+  totalSteps: number | null;
+}
+
 interface Buffer {
   metrics: (typeof trainingMetrics.$inferInsert)[];
   logs: LogLine[];
-  progress: Map<Key, { s: TokenSubject; progress: number; step: number | null; totalSteps: number | null }>;
+  progress: Map<Key, Progress>;
 }
 let buffer: Buffer = { metrics: [], logs: [], progress: new Map() };
 let flushTimer: NodeJS.Timeout | undefined;
@@ -109,30 +116,51 @@ export function flushTrainerEvents(): Promise<void> {
   return flushing;
 }
 
+/*
+ * A batch is written in one statement per table whatever its size, its rows passed as one array per column
+ * (unnest): building a multi-row statement value by value cost more CPU than the database spent on it.
+ * Acknowledged before they are written (buffered above), so relaxed durability loses nothing promised.
+ */
 async function writeBatch(batch: Buffer) {
   const work: Promise<unknown>[] = [];
-  for (let i = 0; i < batch.metrics.length; i += 2_000) work.push(db.insert(trainingMetrics).values(batch.metrics.slice(i, i + 2_000)));
+  if (batch.metrics.length) work.push(insertMetrics(batch.metrics));
   // Also prunes each attempt's oldest lines beyond the retention limit (./logs.ts).
-  if (batch.logs.length) work.push(writeLogLines(batch.logs));
-  for (const p of batch.progress.values()) {
-    work.push(
-      db
-        .update(trainingStages)
-        .set({ progress: p.progress, step: p.step, totalSteps: p.totalSteps, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(trainingStages.pipelineId, p.s.pipelineId),
-            eq(trainingStages.stage, p.s.stage),
-            eq(trainingStages.attempt, p.s.attempt),
-            inArray(trainingStages.status, ['running']),
-            // Out of order: never move progress backwards.
-            sql`coalesce(${trainingStages.step}, -1) <= ${p.step ?? 2 ** 31 - 1}`,
-          ),
-        ),
-    );
-  }
+  if (batch.logs.length) work.push(writeLogLines(batch.logs, relaxedDb));
+  if (batch.progress.size) work.push(updateProgress([...batch.progress.values()]));
   await Promise.all(work);
   publishPipelineChanges(changesIn(batch));
+}
+
+const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => sql.param(rows.map(pick));
+
+async function insertMetrics(rows: Buffer['metrics']) {
+  await relaxedDb.execute(sql`
+    insert into training_metrics (pipeline_id, stage, attempt, name, step, value)
+    select * from unnest(${column(rows, (r) => r.pipelineId)}::uuid[], ${column(rows, (r) => r.stage)}::training_stage_name[], ${column(rows, (r) => r.attempt)}::int[],
+                         ${column(rows, (r) => r.name)}::text[], ${column(rows, (r) => r.step)}::int[], ${column(rows, (r) => r.value)}::float8[])`);
+}
+
+/**
+ * Each attempt's newest progress, only while it runs and never backwards (out of order: a step lower than
+ * the one stored). The rows are locked in key order first, so two processes flushing the same attempts
+ * take turns instead of deadlocking.
+ */
+async function updateProgress(rows: Progress[]) {
+  await relaxedDb.execute(sql`
+    with x as (
+      select * from unnest(${column(rows, (r) => r.s.pipelineId)}::uuid[], ${column(rows, (r) => r.s.stage)}::training_stage_name[], ${column(rows, (r) => r.s.attempt)}::int[],
+                           ${column(rows, (r) => r.progress)}::float8[], ${column(rows, (r) => r.step)}::int[], ${column(rows, (r) => r.totalSteps)}::int[])
+        as x(pipeline_id, stage, attempt, progress, step, total_steps)
+    ), locked as (
+      select s.pipeline_id, s.stage from training_stages s join x on x.pipeline_id = s.pipeline_id and x.stage = s.stage
+      where s.attempt = x.attempt and s.status = 'running' and coalesce(s.step, -1) <= coalesce(x.step, ${2 ** 31 - 1})
+      order by s.pipeline_id, s.stage
+      for update of s
+    )
+    update training_stages s
+    set progress = x.progress, step = x.step, total_steps = x.total_steps, updated_at = now()
+    from x join locked l on l.pipeline_id = x.pipeline_id and l.stage = x.stage
+    where s.pipeline_id = x.pipeline_id and s.stage = x.stage and s.attempt = x.attempt and s.status = 'running' and coalesce(s.step, -1) <= coalesce(x.step, ${2 ** 31 - 1})`);
 }
 
 function changesIn(batch: Buffer): PipelineChange[] {

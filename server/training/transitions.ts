@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { db, type Tx } from '@/db/client';
+import { db, type DbOrTx, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
 import { appendLogLinesCte, type AttemptRow, pruneOverLimit, writeLogLines } from './logs';
@@ -57,7 +57,7 @@ async function queueStage(tx: Tx, stage: StageRow): Promise<NextStage> {
 }
 
 /** Appends a line to the pipeline's log tail (worker stages and state changes). */
-export async function appendLog(tx: Tx | typeof db, pipelineId: string, stage: StageName, attempt: number, line: string) {
+export async function appendLog(tx: DbOrTx, pipelineId: string, stage: StageName, attempt: number, line: string) {
   await writeLogLines([{ pipelineId, stage, attempt, line: line.slice(0, 4000) }], tx);
 }
 
@@ -85,7 +85,7 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
     )
     .returning({ stage: trainingStages, pipeline: trainingPipelines });
   if (moved) {
-    const logged = appendLog(db, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
+    const logged = appendLog(relaxedDb, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
     // Awaited by the caller; until then a failure must not surface as an unhandled rejection.
     logged.catch(() => undefined);
     return { ...moved, alreadyRunning: false, logged };
@@ -199,7 +199,7 @@ export async function failStage(pipelineId: string, stage: StageName, attempt: n
 
 /** Progress of a stage while it runs (worker stages; trainer progress comes through ./ingest.ts). */
 export async function setStageProgress(pipelineId: string, stage: StageName, attempt: number, progress: number) {
-  await db
+  await relaxedDb
     .update(trainingStages)
     .set({ progress: Math.min(1, Math.max(0, progress)), updatedAt: sql`now()` })
     .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));
@@ -208,7 +208,7 @@ export async function setStageProgress(pipelineId: string, stage: StageName, att
 
 /** "waiting for GPU (2nd in queue)" or null, only while that attempt runs. */
 export async function setStageWaiting(pipelineId: string, stage: StageName, attempt: number, waiting: string | null) {
-  await db
+  await relaxedDb
     .update(trainingStages)
     .set({ waiting, updatedAt: sql`now()` })
     .where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, stage), eq(trainingStages.attempt, attempt), eq(trainingStages.status, 'running')));

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { db } from '@/db/client';
+import { db, relaxedDb } from '@/db/client';
 import { trainingFeedbackRuns, trainingJudgeCache, trainingJudgements } from '@/db/schema/training-feedback';
 import { verdictSchema, type Verdict } from './client';
 import type { Judgement, VerdictCache } from './judge';
@@ -11,8 +11,9 @@ export const dbVerdictCache: VerdictCache = {
     const parsed = row ? verdictSchema.safeParse(row.verdict) : null;
     return parsed?.success ? parsed.data : null;
   },
+  // A cache: a verdict lost in a database crash is asked for again.
   async set(key, verdict: Verdict) {
-    await db.insert(trainingJudgeCache).values({ key, verdict }).onConflictDoNothing();
+    await relaxedDb.insert(trainingJudgeCache).values({ key, verdict }).onConflictDoNothing();
   },
 };
 

@@ -30,19 +30,28 @@ function postJson(url: URL, body: string, headers: Record<string, string>, timeo
 
 /** The trainer-events endpoint takes up to 1,000 events per request (docs/trainer-contract.md). */
 const MAX_BATCH = 1_000;
+/**
+ * Least time between two requests of one trainer, in real time (not the simulated clock): what a telemetry
+ * client does to keep its request rate bounded however fast the training loop reports. At normal speed a
+ * trainer reports every few seconds and this adds nothing; in fast mode (a run squeezed into a fraction of
+ * a second) it sends each trainer's reports in a handful of requests instead of one per report.
+ */
+const MIN_REQUEST_INTERVAL_MS = 50;
 
 /**
  * FIXTURE — part of the simulated trainer.
  *
  * POSTs trainer events to the callback URL, in order, with `Authorization: Bearer <token>`. Events sent
- * while a request is in flight (or in the same tick) go out together as one `{"events": [...]}` batch, as
- * a real trainer's client would: fifty trainers posting one request per event flooded the simulator and
- * the API process during a burst of stage transitions. A failing batch is retried (`attempts` in all,
+ * while a request is in flight, in the same tick, or within MIN_REQUEST_INTERVAL_MS of the previous
+ * request go out together as one `{"events": [...]}` batch, as a real trainer's client would: fifty
+ * trainers posting one request per event flooded the simulator and the API process during a burst of
+ * stage transitions. A failing batch is retried (`attempts` in all,
  * with back-off) and then dropped: the trainer never fails because NeuroWeaver is unreachable.
  */
 export class CallbackClient {
   private readonly pending: Record<string, unknown>[] = [];
   private draining: Promise<void> | null = null;
+  private lastRequestAt = -Infinity;
   delivered = 0;
   dropped = 0;
 
@@ -73,7 +82,12 @@ export class CallbackClient {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length) await this.post(this.pending.splice(0, MAX_BATCH));
+    while (this.pending.length && !this.signal.aborted) {
+      const wait = this.lastRequestAt + MIN_REQUEST_INTERVAL_MS - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRequestAt = performance.now();
+      await this.post(this.pending.splice(0, MAX_BATCH));
+    }
   }
 
   private async post(events: Record<string, unknown>[]): Promise<void> {
