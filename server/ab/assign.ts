@@ -1,6 +1,6 @@
 import { ConflictError } from '@/server/errors';
 import { countAbAssignment } from '@/server/metrics/registry';
-import { cachedDefinition, type TestDefinition } from './definition';
+import { cachedDefinition, freshDefinition, type TestDefinition } from './definition';
 import { recordExposure } from './exposures';
 import { assignIndex } from './hash';
 
@@ -23,24 +23,38 @@ export function variantFor(def: TestDefinition, unit: string) {
  * start and stop are audited instead.
  */
 export async function assign(ref: string, unit: string): Promise<{ variant: string; version: string }> {
-  const def = await cachedDefinition(ref);
+  // Every assignment comes here: a fresh cached definition and an exposure already recorded cost no promise.
+  const def = freshDefinition(ref) ?? (await cachedDefinition(ref));
   assertRunning(def, 'assignments');
   const variant = variantFor(def, unit);
-  await exposeOnce(def, unit, variant.key);
+  const buffering = exposeOnce(def, unit, variant.key);
+  if (buffering) await buffering;
   countAbAssignment(def.test.id, variant.key);
   return { variant: variant.key, version: variant.version };
 }
 
-/** Records a unit's exposure unless this process already has (assignment and the gateway share this). */
-export async function exposeOnce(def: TestDefinition, unit: string, variant: string): Promise<void> {
-  if (recorded.get(def.test.id)?.has(unit)) return;
-  await recordExposure(def.test.id, unit, variant);
+/**
+ * Records a unit's exposure unless this process already has (assignment and the gateway share this).
+ * Returns a promise only when the caller must wait: the write buffer is full and is being flushed.
+ */
+export function exposeOnce(def: TestDefinition, unit: string, variant: string): Promise<void> | undefined {
+  const testId = def.test.id;
+  if (recorded.get(testId)?.has(unit)) return undefined;
+  const flushing = recordExposure(testId, unit, variant);
+  if (!flushing) {
+    remember(testId, unit);
+    return undefined;
+  }
+  return flushing.then(() => remember(testId, unit));
+}
+
+function remember(testId: string, unit: string) {
   if (recordedCount >= MAX_RECORDED) {
     recorded.clear();
     recordedCount = 0;
   }
-  let units = recorded.get(def.test.id);
-  if (!units) recorded.set(def.test.id, (units = new Set()));
+  let units = recorded.get(testId);
+  if (!units) recorded.set(testId, (units = new Set()));
   if (!units.has(unit)) {
     units.add(unit);
     recordedCount++;

@@ -75,11 +75,17 @@ export function engineConfig(def: TestDefinition): AbTestConfig {
 const TTL_MS = 2_000;
 const cache = new Map<string, { def: TestDefinition; expires: number }>();
 
-export async function cachedDefinition(ref: string): Promise<TestDefinition> {
+/** The cached definition while it may be served, without a promise (the assignment path checks this first). */
+export function freshDefinition(ref: string): TestDefinition | undefined {
   const hit = cache.get(ref);
-  const now = Date.now();
   // Only a running test is served from the cache: a draft may have been started meanwhile elsewhere.
-  if (hit && hit.expires > now && hit.def.test.status === 'running') return hit.def;
+  return hit && hit.expires > Date.now() && hit.def.test.status === 'running' ? hit.def : undefined;
+}
+
+export async function cachedDefinition(ref: string): Promise<TestDefinition> {
+  const fresh = freshDefinition(ref);
+  if (fresh) return fresh;
+  const now = Date.now();
   const def = await loadTest(db, ref);
   if (cache.size > 10_000) cache.clear();
   cache.set(ref, { def, expires: now + TTL_MS });

@@ -17,6 +17,11 @@ describe('murmur3 (x86, 32-bit)', () => {
   ])('%j with seed %i', (input, seed, expected) => {
     expect(murmur3(bytes(input), seed)).toBe(expected);
   });
+
+  it('hashes only the first `len` bytes when given', () => {
+    expect(murmur3(bytes('hello, and more bytes after'), 0, 5)).toBe(0x248bfa47);
+    expect(murmur3(bytes('abcdef'), 0, 3)).toBe(0xb3dd93fa);
+  });
 });
 
 describe('assignment', () => {
@@ -25,6 +30,13 @@ describe('assignment', () => {
     expect([1, 2, 3].map((i) => assignIndex('fixed-salt', `user-${i}`, [0.2, 0.3, 0.5]))).toEqual([1, 1, 2]);
     expect(assignIndex('fixed-salt', 'ü-ñ-中文', [0.2, 0.3, 0.5])).toBe(2);
     for (let i = 0; i < 1000; i++) expect(assignIndex('s', `u${i}`, [0.5, 0.5])).toBe(assignIndex('s', `u${i}`, [0.5, 0.5]));
+  });
+
+  it('hashes exactly the UTF-8 bytes of salt:unit, whatever the text (reused buffer, grown for long texts)', () => {
+    const units = ['', 'user-1', 'ü-ñ-中文', '😀 emoji', 'lone \ud800 high', 'lone \udc00 low', 'end \ud83d', 'x'.repeat(400), '中'.repeat(2000), 'short again'];
+    for (const salt of ['fixed-salt', 'sålt-中', '']) {
+      for (const unit of units) expect(unitPosition(salt, unit), `${salt}:${unit.slice(0, 20)}`).toBe(murmur3(bytes(`${salt}:${unit}`)) / 2 ** 32);
+    }
   });
 
   it('cuts [0, 1) into consecutive slices of the weights', () => {

@@ -8,9 +8,9 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-export function murmur3(bytes: Uint8Array, seed = 0): number {
+/** MurmurHash3 of `bytes`, or of its first `len` bytes. */
+export function murmur3(bytes: Uint8Array, seed = 0, len = bytes.length): number {
   let h = seed >>> 0;
-  const len = bytes.length;
   const blocks = len & ~3;
   for (let i = 0; i < blocks; i += 4) {
     let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
@@ -46,10 +46,19 @@ export function murmur3(bytes: Uint8Array, seed = 0): number {
 }
 
 const encoder = new TextEncoder();
+/**
+ * The UTF-8 bytes of each text are written here instead of into a new array per call (encode() allocates
+ * on every assignment). Same encoder, so the same bytes, lone surrogates included (U+FFFD).
+ */
+let scratch = new Uint8Array(1024);
 
 /** The unit's position in [0, 1) for this test's salt. */
 export function unitPosition(salt: string, unit: string): number {
-  return murmur3(encoder.encode(`${salt}:${unit}`)) / 2 ** 32;
+  const text = `${salt}:${unit}`;
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit, so the whole text fits and `written` is all of it.
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return murmur3(scratch, 0, written) / 2 ** 32;
 }
 
 /** Index of the bucket holding `u` when [0, 1) is cut in consecutive slices of the given weights. */

@@ -32,6 +32,8 @@ function randomBase62(length: number) {
 // The one-shot hash: a third of createHash's cost, and every API request with a key pays it.
 const sha256 = (s: string) => hash('sha256', s, 'hex');
 
+const API_KEY_LENGTH = 'nw_'.length + 8 + '_'.length + 32;
+
 /** Key format: `nw_<8-char visible prefix>_<32 secret chars>`; only the hash is stored. */
 export function parseApiKey(raw: string): { prefix: string } | null {
   const m = /^nw_([A-Za-z0-9]{8})_([A-Za-z0-9]{32})$/.exec(raw);
@@ -83,11 +85,14 @@ export async function revokeApiKey(meta: RequestMeta, id: string): Promise<ApiKe
 
 /** Resolves a bearer key to its actor, or null for unknown, malformed or revoked keys. */
 export async function authenticateApiKey(raw: string): Promise<Actor | null> {
-  const parsed = parseApiKey(raw);
-  if (!parsed) return null;
+  // Every key has this length: longer junk is refused before it costs a hash.
+  if (raw.length !== API_KEY_LENGTH) return null;
+  // Only keys that parsed and matched their row are cached (by hash), so a hit needs no parsing.
   const hash = sha256(raw);
   const cached = verified.get(hash);
   if (cached && cached.until > Date.now()) return cached.actor;
+  const parsed = parseApiKey(raw);
+  if (!parsed) return null;
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, parsed.prefix)).limit(1);
   if (!row || row.revokedAt) return null;
   const expected = Buffer.from(row.keyHash, 'hex');

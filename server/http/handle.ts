@@ -5,6 +5,7 @@ import { BadRequestError, DomainError, PayloadTooLargeError, UnauthorizedError }
 import { logger } from '@/server/logger';
 import { observeHttp } from '@/server/metrics/registry';
 import { errorToHttp, zodToValidationError } from './errors-to-http';
+import { queryObject } from './query-object';
 import { isStream, RawReply } from './raw-reply';
 import type { RestRoute } from './route';
 import type { RestRouter } from './router';
@@ -76,19 +77,12 @@ async function parseJsonBody(request: RestRequest, limit: number): Promise<unkno
   }
 }
 
-function queryObject(search: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(search.keys())) {
-    const all = search.getAll(key);
-    out[key] = all.length > 1 ? all : all[0];
-  }
-  return out;
-}
-
 function json(status: number, body: unknown, requestId: string, extra?: Record<string, string>): RestResult {
-  const headers = { 'x-request-id': requestId, ...extra };
-  if (status === 204) return { status, headers, body: null };
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+  // One headers object per answer (no spreads): the extra headers come last, as they are written.
+  const headers: Record<string, string> =
+    status === 204 ? { 'x-request-id': requestId } : { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-request-id': requestId };
+  if (extra) Object.assign(headers, extra);
+  return { status, headers, body: status === 204 ? null : JSON.stringify(body) };
 }
 
 async function run(route: RestRoute, rawParams: Record<string, string>, request: RestRequest, requestId: string): Promise<RestResult> {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { IndexedCounter, IndexedHistogram } from './indexed';
 
 /*
  * NeuroWeaver's own Prometheus metrics, served at /api/metrics (app/api/metrics/route.ts).
@@ -9,13 +10,16 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
  *     read from Redis and PostgreSQL at scrape time (./collect.ts), because the workers that run the
  *     jobs and the health monitor are other processes.
  *
+ * The two updated per request are IndexedCounter/IndexedHistogram (./indexed.ts): same exposition as
+ * prom-client's, without hashing the labels on every call.
+ *
  * One registry per process, kept on globalThis so Next's hot reload does not register twice.
  */
 
 interface AppMetrics {
   registry: Registry;
-  httpDuration: Histogram<'method' | 'route' | 'status'>;
-  abAssignments: Counter<'test' | 'variant'>;
+  httpDuration: IndexedHistogram<'method', 'route', 'status'>;
+  abAssignments: IndexedCounter<'test', 'variant'>;
   queueJobs: Gauge<'queue' | 'state'>;
   queueJobDuration: Gauge<'queue' | 'quantile'>;
   deploymentHealth: Gauge<'model' | 'environment' | 'status'>;
@@ -31,14 +35,14 @@ function create(): AppMetrics {
   const registers = [registry];
   return {
     registry,
-    httpDuration: new Histogram({
-      name: 'nw_http_request_duration_seconds',
-      help: 'REST API request duration by route template and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    httpDuration: new IndexedHistogram(
+      'nw_http_request_duration_seconds',
+      'REST API request duration by route template and status',
+      ['method', 'route', 'status'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
-    }),
-    abAssignments: new Counter({ name: 'nw_ab_assignments_total', help: 'A/B test assignments served, by test and variant', labelNames: ['test', 'variant'], registers }),
+    ),
+    abAssignments: new IndexedCounter('nw_ab_assignments_total', 'A/B test assignments served, by test and variant', ['test', 'variant'], registers),
     queueJobs: new Gauge({ name: 'nw_queue_jobs', help: 'Jobs per queue and state (waiting, active, delayed, failed, completed kept)', labelNames: ['queue', 'state'], registers }),
     queueJobDuration: new Gauge({ name: 'nw_queue_job_duration_seconds', help: 'Processing time of the most recent completed jobs (up to 200) per queue', labelNames: ['queue', 'quantile'], registers }),
     deploymentHealth: new Gauge({ name: 'nw_deployment_health', help: '1 for the latest health summary of each deployment', labelNames: ['model', 'environment', 'status'], registers }),
@@ -58,12 +62,12 @@ export function appMetrics(): AppMetrics {
 
 /** Called by the REST core once per request; `route` is the route template, never the raw path. */
 export function observeHttp(method: string, route: string, status: number, seconds: number): void {
-  appMetrics().httpDuration.observe({ method, route, status: String(status) }, seconds);
+  appMetrics().httpDuration.observe(method, route, status, seconds);
 }
 
 /** For the A/B router: one assignment served. */
 export function countAbAssignment(test: string, variant: string): void {
-  appMetrics().abAssignments.inc({ test, variant });
+  appMetrics().abAssignments.inc(test, variant);
 }
 
 /** This process's own metrics only (the API process: request latency, A/B assignments), in Prometheus text. */
