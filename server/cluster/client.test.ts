@@ -232,7 +232,7 @@ describe('jobs, logs, events and failures on the simulator', () => {
     const input = jobInput('generate');
     const job = buildTrainingJob(input, storage);
     const created = await client.apply(job);
-    await client.apply(buildJobTokenSecret({ ...input, token: 'tok', owner: { name: created.metadata!.name!, uid: created.metadata!.uid! } }));
+    await client.apply(buildJobTokenSecret({ ...input, token: 'tok' }));
     const pods = async () => (await client.list(Kinds.Pod, { labelSelector: labelSelector(trainingLabels(input)) })).items;
     await until(async () => (await pods()).some((p) => p.status?.phase === 'Running' || p.status?.phase === 'Succeeded'), 'the trainer pod to run');
     const pod = (await pods())[0];
@@ -272,7 +272,7 @@ describe('jobs, logs, events and failures on the simulator', () => {
   it('stops following a log mid-stream without breaking anything', async () => {
     const input = jobInput('long-run', { stageConfig: { simDurationSeconds: 3_000 } });
     const job = await client.apply(buildTrainingJob(input, storage));
-    await client.apply(buildJobTokenSecret({ ...input, token: 'tok', owner: { name: job.metadata!.name!, uid: job.metadata!.uid! } }));
+    await client.apply(buildJobTokenSecret({ ...input, token: 'tok' }));
     const running = async () => (await client.list(Kinds.Pod, { labelSelector: labelSelector(trainingLabels(input)) })).items.find((p) => p.status?.phase === 'Running');
     await until(async () => Boolean(await running()), 'the trainer pod to run');
     const lines: string[] = [];
@@ -289,8 +289,8 @@ describe('jobs, logs, events and failures on the simulator', () => {
   it('rejects `done` with ClusterUnavailableError when the server goes away mid-stream', async () => {
     const own = await start();
     const input = jobInput('broken-log', { stageConfig: { simDurationSeconds: 3_000 } });
-    const job = await own.client.apply(buildTrainingJob(input, storage));
-    await own.client.apply(buildJobTokenSecret({ ...input, token: 'tok', owner: { name: job.metadata!.name!, uid: job.metadata!.uid! } }));
+    await own.client.apply(buildTrainingJob(input, storage));
+    await own.client.apply(buildJobTokenSecret({ ...input, token: 'tok' }));
     const running = async () => (await own.client.list(Kinds.Pod, { labelSelector: labelSelector(trainingLabels(input)) })).items.find((p) => p.status?.phase === 'Running');
     await until(async () => Boolean(await running()), 'the trainer pod to run');
     const lines: string[] = [];

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
 import { buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
@@ -111,18 +112,32 @@ export async function applyStageJob(pipeline: DispatchPipeline, stage: StageName
   }
   // The Job's pods name a PriorityClass, which must exist before them (once per process and cluster).
   await ensureTrainingPriorityClasses(client);
-  // Secret and Job together: the pod reads the Secret only when its container starts (a kubelet retries
-  // a missing one), and the transition delay is what an operator waits for.
-  const [, created] = await Promise.all([client.apply(buildJobTokenSecret({ ...ref, namespace, token })), client.apply(job)]);
-  // Owned by the Job from now on, so it is garbage-collected with it.
-  const uid = created.metadata?.uid;
-  if (uid) await client.apply(buildJobTokenSecret({ ...ref, namespace, token, owner: { name: names.job, uid } }));
+  // Secret and Job together: the pod reads the Secret only when its container starts, and the transition
+  // delay is what an operator waits for. The Secret has no owner (that would take a third request, after
+  // the Job exists): it is deleted as soon as the attempt's Job finished (./watcher.ts), with the Job on a
+  // cancel (deleteStageJob), and the watcher's reconcile removes any that a crash left behind.
+  await Promise.all([client.apply(buildJobTokenSecret({ ...ref, namespace, token })), client.apply(job)]);
   return names.job;
 }
 
-export async function stageJobExists(ref: TrainingJobRef): Promise<boolean> {
+/**
+ * For a re-delivered dispatch: whether the attempt's Job exists. One that is still running gets its token
+ * Secret applied again (the same token: it is derived from the attempt), since a dispatch that died between
+ * the two requests may have left the Job without it, and its pod would wait for the Secret forever.
+ */
+export async function ensureStageJob(ref: NextStage): Promise<boolean> {
+  const { client, identity } = await getCluster();
+  const job = await client.find<IJob>(Kinds.Job, trainingJobNames(ref).job);
+  if (!job) return false;
+  const finished = job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  if (!finished) await client.apply(buildJobTokenSecret({ ...ref, namespace: identity.namespace, token: issueJobToken(ref) }));
+  return true;
+}
+
+/** Deletes the token Secret of a stage attempt whose Job finished: the token is of no use any more. */
+export async function deleteStageSecret(ref: TrainingJobRef): Promise<boolean> {
   const { client } = await getCluster();
-  return (await client.find(Kinds.Job, trainingJobNames(ref).job)) !== null;
+  return client.delete(Kinds.Secret, trainingJobNames(ref).secret);
 }
 
 /** Deletes a stage attempt's Job and its pods (cancel, or a Job left over from an abandoned attempt). */

@@ -1,16 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/db/client';
 import { auditEvents } from '@/db/schema/audit';
 import { modelVersions } from '@/db/schema/registry';
-import { Kinds, LABELS } from '@/server/cluster';
+import { buildJobTokenSecret, buildTrainingJob, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, trainingJobNames } from '@/server/cluster';
 import { waitFor } from '@/server/cluster/sim/testing/wait-for';
 import { createFamily } from '@/server/registry/families';
 import { createVersion } from '@/server/registry/versions';
 import { systemMeta, uniqueSlug } from '@/test/fixtures';
 import { issueJobToken } from './job-token';
 import { startFixtureJudgeServer } from './judge/testing/fixture-judge-server';
+import { trainingSettings } from './settings';
 import { closeAll, pipelineConfig, startTrainingHarness } from './testing/harness';
+import { TrainingWatcher } from './watcher';
 
 let h: Awaited<ReturnType<typeof startTrainingHarness>>;
 
@@ -91,6 +94,8 @@ describe('training pipeline on the simulator', () => {
 
     // Exactly one Job per GPU stage attempt.
     expect((await jobsOf(id)).sort()).toHaveLength(5);
+    // Each attempt's token Secret is deleted once its Job finished: the token is of no use any more.
+    await waitFor('the token Secrets to be deleted', async () => ((await h.env.cluster.client.list(Kinds.Secret, { labelSelector: `${LABELS.pipeline}=${id}` })).items.length === 0 ? true : null), 10_000, 100);
 
     const audit = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'training.start'), eq(auditEvents.targetId, id)));
     expect(audit).toHaveLength(1);
@@ -264,6 +269,34 @@ describe('judge win rate against the parent version', () => {
       await judge.close();
     }
   }, 90_000);
+});
+
+describe('token Secrets', () => {
+  it('are swept when their Job finished or never came, and kept while their Job runs', async () => {
+    const { client, identity } = await getCluster();
+    const namespace = identity.namespace;
+    const stray = { pipelineId: randomUUID(), stage: 'sft' as const, attempt: 1 };
+    const running = { pipelineId: randomUUID(), stage: 'sft' as const, attempt: 1 };
+    await client.apply(buildJobTokenSecret({ ...stray, namespace, token: issueJobToken(stray) }));
+    await client.apply(buildJobTokenSecret({ ...running, namespace, token: issueJobToken(running) }));
+    const job = buildTrainingJob({ ...running, namespace, image: 'trainer:test', args: [], resources: { gpu: 1, cpu: '1', memory: '1Gi' }, callbackUrl: 'http://127.0.0.1:9/x', stageConfig: { simDurationSeconds: 3_600 } }, trainingSettings().cluster);
+    await client.apply(job);
+    try {
+      const { items } = await client.list(Kinds.Job, { labelSelector: labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' }) });
+      // A minimum age of 0: the sweep's own guard against a Job still on its way is 60 s.
+      expect(await new TrainingWatcher().sweepTokens(items, 0)).toBeGreaterThanOrEqual(1);
+      expect(await client.find(Kinds.Secret, trainingJobNames(stray).secret)).toBeNull();
+      expect(await client.find(Kinds.Secret, trainingJobNames(running).secret)).not.toBeNull();
+      // With the default minimum age a fresh stray Secret is left alone (its Job may be on its way).
+      await client.apply(buildJobTokenSecret({ ...stray, namespace, token: issueJobToken(stray) }));
+      await new TrainingWatcher().sweepTokens(items);
+      expect(await client.find(Kinds.Secret, trainingJobNames(stray).secret)).not.toBeNull();
+    } finally {
+      await client.delete(Kinds.Job, job.metadata!.name!, { propagationPolicy: 'Background' });
+      await client.delete(Kinds.Secret, trainingJobNames(running).secret);
+      await client.delete(Kinds.Secret, trainingJobNames(stray).secret);
+    }
+  });
 });
 
 describe('RLAIF fallback', () => {

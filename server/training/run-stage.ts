@@ -2,7 +2,7 @@ import type { RequestMeta } from '@/server/auth/actor';
 import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
 import { runPrepareStage } from './dataset';
-import { applyStageJob, enqueueStage, gpuStageConfig, stageJobExists } from './dispatch';
+import { applyStageJob, enqueueStage, ensureStageJob, gpuStageConfig } from './dispatch';
 import { readGeneratedSamples, runFeedbackStage } from './judge';
 import { runRegisterStage } from './register-stage';
 import { slots, withJudgeSlot } from './slots';
@@ -67,8 +67,8 @@ export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStage
   try {
     if (kind === 'gpu') {
       // Already running: dispatched by the watcher, or by an earlier run of this job that died. A Job that
-      // exists is left alone; one that does not (killed between the two steps) is created now.
-      if (running.alreadyRunning && (await stageJobExists({ pipelineId, stage, attempt }))) return { outcome: 'job exists' };
+      // exists is left alone (its token Secret made sure of); one that does not (killed between the two steps) is created now.
+      if (running.alreadyRunning && (await ensureStageJob({ pipelineId, stage, attempt }))) return { outcome: 'job exists' };
       await Promise.all([applyStageJob(running.pipeline, stage, attempt, stageConfig), running.logged]);
       return { outcome: running.alreadyRunning ? 'job re-applied' : 'job created' };
     }

@@ -1,8 +1,8 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
+import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
-import { deleteStageJob, enqueueEvaluateJudging, enqueueStage } from './dispatch';
+import { deleteStageJob, deleteStageSecret, enqueueEvaluateJudging, enqueueStage } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
 import { runStage } from './run-stage';
 import { STAGES, stageKind, type StageName } from './stages';
@@ -12,6 +12,8 @@ const log = logger.child({ component: 'training-watcher' });
 
 /** How long the queued job of a stage this watcher dispatched itself waits before checking on it. */
 const SAFETY_NET_DELAY_MS = 5_000;
+/** A token Secret without a running Job is swept once it is this old (its Job may still be on its way). */
+const TOKEN_SWEEP_MIN_AGE_MS = 60_000;
 
 const TRAINING_SELECTOR = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' });
 
@@ -97,6 +99,25 @@ export class TrainingWatcher {
     // An evaluate Job that completed while its judging was not enqueued (a lost enqueue) gets it now.
     const completed = new Set(items.filter((j) => condition(j, 'Complete')).map((j) => j.metadata?.name));
     for (const s of await runningStages('evaluate')) if (s.jobName && completed.has(s.jobName)) await enqueueEvaluateJudging(s.pipelineId, s.attempt);
+    await this.sweepTokens(items);
+  }
+
+  /**
+   * Token Secrets whose Job finished or is gone (a worker died before deleting one, or a dispatch died
+   * between the Secret and the Job) are deleted. A Secret younger than `minAgeMs` is left alone: its Job may
+   * be on its way (the two are applied together).
+   */
+  async sweepTokens(jobs: IJob[], minAgeMs = TOKEN_SWEEP_MIN_AGE_MS): Promise<number> {
+    const { client } = await getCluster();
+    const active = new Set(jobs.filter((j) => !condition(j, 'Complete') && !condition(j, 'Failed')).map((j) => j.metadata?.name));
+    let deleted = 0;
+    for (const secret of (await client.list(Kinds.Secret, { labelSelector: TRAINING_SELECTOR })).items) {
+      const ref = refOf(secret);
+      const created = Date.parse(secret.metadata?.creationTimestamp ?? '');
+      if (!ref || active.has(trainingJobNames(ref).job) || !(Date.now() - created >= minAgeMs)) continue;
+      if (await deleteStageSecret(ref)) deleted++;
+    }
+    return deleted;
   }
 
   private async onJob(job: IJob, check: boolean): Promise<void> {
@@ -120,7 +141,10 @@ export class TrainingWatcher {
       if (complete && ref.stage === 'evaluate') {
         // The stage is not done yet: the worker judges the win rate against the parent, then completes it.
         const state = await stageState(ref.pipelineId, ref.stage);
-        if (state?.pipelineStatus === 'running' && state.stage.attempt === ref.attempt && state.stage.status === 'running') await enqueueEvaluateJudging(ref.pipelineId, ref.attempt);
+        if (state?.pipelineStatus === 'running' && state.stage.attempt === ref.attempt && state.stage.status === 'running') {
+          await enqueueEvaluateJudging(ref.pipelineId, ref.attempt);
+          this.forgetToken(ref);
+        }
         return;
       } else if (complete) {
         moved = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
@@ -142,10 +166,17 @@ export class TrainingWatcher {
             await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }, 'pipeline' in moved ? moved.pipeline : undefined).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
           }
         }
+        // After the next stage's dispatch, which an operator waits for.
+        this.forgetToken(ref);
       }
     } catch (err) {
       log.warn({ err, ...ref }, 'training Job event not handled; the next event or reconcile retries');
     }
+  }
+
+  /** The token Secret of an attempt whose Job finished: deleted at once, in the background (reconcile sweeps a miss). */
+  private forgetToken(ref: Ref) {
+    void deleteStageSecret(ref).catch((err) => log.warn({ err, ...ref }, 'deleting a finished attempt’s token Secret failed; reconcile retries'));
   }
 
   private trackPod(pod: IPod, deleted: boolean) {

@@ -212,8 +212,6 @@ export function buildTrainingJob(input: TrainingJobInput, cluster: TrainingClust
 export interface JobTokenSecretInput extends TrainingJobRef {
   namespace: string;
   token: string;
-  /** The Job, once created, so the Secret is garbage-collected with it. */
-  owner?: { name: string; uid: string };
 }
 
 /** The Secret holding the per-job token that the trainer sends with its events (NW_JOB_TOKEN). */
@@ -221,9 +219,6 @@ export function buildJobTokenSecret(input: JobTokenSecretInput): ISecret {
   assertRef(input);
   if (!input.token) throw new ValidationError('token is required', 'token');
   const names = trainingJobNames(input);
-  const ownerReferences: NonNullable<ISecret['metadata']>['ownerReferences'] = input.owner
-    ? [{ apiVersion: 'batch/v1', kind: 'Job', name: input.owner.name, uid: input.owner.uid, blockOwnerDeletion: false }]
-    : undefined;
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -232,7 +227,6 @@ export function buildJobTokenSecret(input: JobTokenSecretInput): ISecret {
       namespace: input.namespace,
       labels: trainingLabels(input),
       annotations: trainingAnnotations(input),
-      ...(ownerReferences ? { ownerReferences } : {}),
     },
     type: 'Opaque',
     data: { [JOB_TOKEN_KEY]: Buffer.from(input.token, 'utf8').toString('base64') },
