@@ -63,7 +63,8 @@ export function validateSchema(type: TypeKey, obj: KObject, out: FieldErrors): v
   const Model = models[type];
   if (!Model) return;
   try {
-    new Model(structuredClone(obj) as never).validate();
+    // The model copies what it is given (kubernetes-models' constructor), so the object is not touched.
+    new Model(obj as never).validate();
   } catch (err) {
     const list = (err as { errors?: AjvError[] }).errors;
     if (!Array.isArray(list)) throw err;

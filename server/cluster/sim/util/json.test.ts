@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, stableStringify } from './json';
+import { clone, deepEqual, stableStringify } from './json';
 
 describe('deepEqual', () => {
   const cases: [unknown, unknown][] = [
@@ -26,5 +26,29 @@ describe('deepEqual', () => {
     expect(deepEqual({ spec: 1, status: 2 }, { spec: 1, status: 3 }, ignore)).toBe(true);
     expect(deepEqual({ spec: 1, status: 2 }, { spec: 1 }, ignore)).toBe(true);
     expect(deepEqual({ spec: { status: 1 } }, { spec: { status: 2 } }, ignore)).toBe(false);
+  });
+});
+
+describe('clone', () => {
+  it('copies JSON deeply: changing the copy leaves the original (even a frozen one) alone', () => {
+    const original = Object.freeze({ metadata: Object.freeze({ name: 'a', labels: { x: '1' } }), spec: { list: [1, { y: [2, 3] }], none: null, flag: false } });
+    const copy = clone(original);
+    expect(copy).toEqual(original);
+    expect(Object.isFrozen(copy)).toBe(false);
+    (copy.spec.list[1] as { y: number[] }).y.push(4);
+    copy.metadata.labels.x = '2';
+    expect(original.spec.list[1]).toEqual({ y: [2, 3] });
+    expect(original.metadata.labels.x).toBe('1');
+  });
+
+  it('keeps keys holding undefined, and copies what is not plain JSON as structuredClone does', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const copy = clone({ a: undefined, at, n: 1 });
+    expect(Object.keys(copy)).toEqual(['a', 'at', 'n']);
+    expect(copy.at).toBeInstanceOf(Date);
+    expect(copy.at).not.toBe(at);
+    expect(copy.at.getTime()).toBe(at.getTime());
+    expect(clone(undefined)).toBeUndefined();
+    expect(clone('s')).toBe('s');
   });
 });

@@ -6,8 +6,19 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A deep copy. Stored objects are JSON (plain objects, arrays, primitives), copied by a plain recursive walk:
+ * structuredClone's generic serializer was one of the simulator's largest costs under load. Anything else
+ * (a Date, a Buffer) still goes through structuredClone.
+ */
 export function clone<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: JsonObject = {};
+  for (const key of Object.keys(value)) out[key] = clone((value as JsonObject)[key]);
+  return out as T;
 }
 
 /** JSON.stringify with sorted keys, so equal objects give equal strings (hashes, change detection). */
