@@ -53,6 +53,7 @@ export class TrainingWatcher {
   private timer?: NodeJS.Timeout;
   private readonly pending = new Map<string, { ref: Ref; order: QueueKey; waiting: string | null }>();
   private stopped = false;
+  private lastSweep = 0;
   /** Job finish → stage transition handled (ms since the Job's condition appeared), for the bench. */
   readonly handled: { at: number; ref: Ref; outcome: string }[] = [];
 
@@ -99,7 +100,12 @@ export class TrainingWatcher {
     // An evaluate Job that completed while its judging was not enqueued (a lost enqueue) gets it now.
     const completed = new Set(items.filter((j) => condition(j, 'Complete')).map((j) => j.metadata?.name));
     for (const s of await runningStages('evaluate')) if (s.jobName && completed.has(s.jobName)) await enqueueEvaluateJudging(s.pipelineId, s.attempt);
-    await this.sweepTokens(items);
+    // Only leftovers older than a minute are swept, so once a minute is enough (and a cluster identity not
+    // allowed to list Secrets says so once a minute, not on every pass).
+    if (Date.now() - this.lastSweep >= TOKEN_SWEEP_MIN_AGE_MS) {
+      this.lastSweep = Date.now();
+      await this.sweepTokens(items).catch((err) => log.warn({ err }, 'sweeping the token Secrets of finished attempts failed'));
+    }
   }
 
   /**

@@ -33,8 +33,13 @@ export function testBody(modelId: string, overrides: Record<string, unknown> = {
   };
 }
 
-/** Rows in every A/B table plus the audit log: "nothing written" compares two of these. */
+/**
+ * Rows in every A/B table plus the audit log: "nothing written" compares two of these. Exposures of earlier
+ * assignments are written behind (../exposures.ts), so they are flushed first: otherwise one could land
+ * between the two counts.
+ */
 export async function abRowCounts() {
+  await flushExposures();
   const { rows } = await db.execute(sql`select
     (select count(*)::int from ab_tests) tests, (select count(*)::int from ab_variants) variants, (select count(*)::int from ab_metrics) metrics,
     (select count(*)::int from ab_exposures) exposures, (select coalesce(sum(n), 0)::int from ab_exposure_counts) exposure_counts,
