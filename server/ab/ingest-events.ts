@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { arrayColumns } from '@/db/array-columns';
 import { db, type Tx } from '@/db/client';
 import { ValidationError } from '@/server/errors';
 import { assertRunning, variantFor } from './assign';
@@ -104,7 +105,7 @@ async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units
 
   const deltas = aggregateDeltas(def.metrics, changes);
   if (deltas.length) {
-    const col = <K extends keyof (typeof deltas)[number]>(k: K) => sql.param(deltas.map((d) => d[k]));
+    const col = arrayColumns(deltas);
     await tx.execute(sql`
       insert into ab_aggregates (test_id, variant, metric, sum, sum_squares, sum_y, sum_y_squares, sum_xy)
       select ${testId}, v, m, s, s2, y, y2, xy

@@ -1,4 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import { arrayColumns } from '@/db/array-columns';
 import { db, type DbOrTx } from '@/db/client';
 import { abLiftSnapshots } from '@/db/schema/ab';
 import { loadTest } from './definition';
@@ -20,7 +21,7 @@ export async function recordLiftSnapshot(testId: string, results: AbTestResults)
   lastWritten.set(testId, now);
   const rows = snapshotRows(results);
   if (!rows.length) return;
-  const col = columns(rows);
+  const col = arrayColumns(rows);
   await db.transaction(async (tx) => {
     const [lock] = (await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(${SNAPSHOT_LOCK_CLASS}, hashtext(${testId})) as ok`)).rows;
     if (!lock.ok) return;
@@ -40,7 +41,7 @@ export async function recordLiftSnapshot(testId: string, results: AbTestResults)
 export async function recordFinalLiftSnapshot(tx: DbOrTx, testId: string, results: AbTestResults, at?: Date): Promise<void> {
   const rows = snapshotRows(results);
   if (!rows.length) return;
-  const col = columns(rows);
+  const col = arrayColumns(rows);
   if (at) {
     // A point at a given time: demo data replaying a test's history (db/seed-ab.ts).
     await tx.execute(sql`
@@ -63,10 +64,6 @@ function snapshotRows(results: AbTestResults): SnapshotRow[] {
   return results.metrics.flatMap((m) =>
     m.comparisons.map((c) => ({ metric: m.name, variant: c.variant, effect: c.relative.effect, lo: c.relative.ciLower, hi: c.relative.ciUpper, n: m.variants.find((v) => v.key === c.variant)?.n ?? 0 })),
   );
-}
-
-function columns(rows: SnapshotRow[]) {
-  return <K extends keyof SnapshotRow>(k: K) => sql.param(rows.map((r) => r[k]));
 }
 
 /** The latest `limit` points of a test's lift-over-time series, oldest first. */

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { arrayColumns } from '@/db/array-columns';
 import { db, relaxedDb } from '@/db/client';
 import { trainingMetrics, trainingPipelines, trainingStages } from '@/db/schema/training';
 import { ForbiddenError, UnauthorizedError } from '@/server/errors';
@@ -82,8 +83,7 @@ export function forgetRunning(): void {
   runningCache.clear();
 }
 
-interface Progress {
-  s: TokenSubject;
+interface Progress extends TokenSubject {
   progress: number;
   step: number | null;
   totalSteps: number | null;
@@ -117,8 +117,7 @@ export function flushTrainerEvents(): Promise<void> {
 }
 
 /*
- * A batch is written in one statement per table whatever its size, its rows passed as one array per column
- * (unnest): building a multi-row statement value by value cost more CPU than the database spent on it.
+ * A batch is written in one statement per table whatever its size (one array per column: db/array-columns.ts).
  * Acknowledged before they are written (buffered above), so relaxed durability loses nothing promised.
  */
 async function writeBatch(batch: Buffer) {
@@ -131,13 +130,11 @@ async function writeBatch(batch: Buffer) {
   publishPipelineChanges(changesIn(batch));
 }
 
-const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => sql.param(rows.map(pick));
-
 async function insertMetrics(rows: Buffer['metrics']) {
+  const col = arrayColumns(rows);
   await relaxedDb.execute(sql`
     insert into training_metrics (pipeline_id, stage, attempt, name, step, value)
-    select * from unnest(${column(rows, (r) => r.pipelineId)}::uuid[], ${column(rows, (r) => r.stage)}::training_stage_name[], ${column(rows, (r) => r.attempt)}::int[],
-                         ${column(rows, (r) => r.name)}::text[], ${column(rows, (r) => r.step)}::int[], ${column(rows, (r) => r.value)}::float8[])`);
+    select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('name')}::text[], ${col('step')}::int[], ${col('value')}::float8[])`);
 }
 
 /**
@@ -146,21 +143,21 @@ async function insertMetrics(rows: Buffer['metrics']) {
  * take turns instead of deadlocking.
  */
 async function updateProgress(rows: Progress[]) {
+  const col = arrayColumns(rows);
   await relaxedDb.execute(sql`
     with x as (
-      select * from unnest(${column(rows, (r) => r.s.pipelineId)}::uuid[], ${column(rows, (r) => r.s.stage)}::training_stage_name[], ${column(rows, (r) => r.s.attempt)}::int[],
-                           ${column(rows, (r) => r.progress)}::float8[], ${column(rows, (r) => r.step)}::int[], ${column(rows, (r) => r.totalSteps)}::int[])
+      select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('progress')}::float8[], ${col('step')}::int[], ${col('totalSteps')}::int[])
         as x(pipeline_id, stage, attempt, progress, step, total_steps)
     ), locked as (
-      select s.pipeline_id, s.stage from training_stages s join x on x.pipeline_id = s.pipeline_id and x.stage = s.stage
+      select s.pipeline_id, s.stage, x.progress, x.step, x.total_steps
+      from training_stages s join x on x.pipeline_id = s.pipeline_id and x.stage = s.stage
       where s.attempt = x.attempt and s.status = 'running' and coalesce(s.step, -1) <= coalesce(x.step, ${2 ** 31 - 1})
       order by s.pipeline_id, s.stage
       for update of s
     )
     update training_stages s
-    set progress = x.progress, step = x.step, total_steps = x.total_steps, updated_at = now()
-    from x join locked l on l.pipeline_id = x.pipeline_id and l.stage = x.stage
-    where s.pipeline_id = x.pipeline_id and s.stage = x.stage and s.attempt = x.attempt and s.status = 'running' and coalesce(s.step, -1) <= coalesce(x.step, ${2 ** 31 - 1})`);
+    set progress = l.progress, step = l.step, total_steps = l.total_steps, updated_at = now()
+    from locked l where s.pipeline_id = l.pipeline_id and s.stage = l.stage`);
 }
 
 function changesIn(batch: Buffer): PipelineChange[] {
@@ -172,7 +169,7 @@ function changesIn(batch: Buffer): PipelineChange[] {
   };
   for (const m of batch.metrics) note(m.pipelineId, 'metrics');
   for (const l of batch.logs) note(l.pipelineId, 'logs');
-  for (const p of batch.progress.values()) note(p.s.pipelineId, 'progress');
+  for (const p of batch.progress.values()) note(p.pipelineId, 'progress');
   return [...kinds].map(([id, set]) => ({ id, kinds: [...set] }));
 }
 
@@ -212,7 +209,7 @@ export async function ingestTrainerEvents(authorization: string | null, body: Tr
         const key = keyOf(subject);
         const prev = buffer.progress.get(key);
         const step = e.step ?? null;
-        if (!prev || (step ?? Infinity) >= (prev.step ?? -1)) buffer.progress.set(key, { s: subject, progress: e.progress, step, totalSteps: e.totalSteps ?? prev?.totalSteps ?? null });
+        if (!prev || (step ?? Infinity) >= (prev.step ?? -1)) buffer.progress.set(key, { ...subject, progress: e.progress, step, totalSteps: e.totalSteps ?? prev?.totalSteps ?? null });
         break;
       }
       case 'artifact':

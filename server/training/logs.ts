@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { arrayColumns } from '@/db/array-columns';
 import { db, type DbOrTx } from '@/db/client';
 import type { TrainingStageName } from '@/db/schema/training';
 import { trainingSettings } from './settings';
@@ -62,10 +63,8 @@ export async function pruneOverLimit(written: readonly (AttemptRow & { kept: str
 export async function writeLogLines(lines: readonly LogLine[], executor: DbOrTx = db, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
   const written = new Map<string, AttemptRow & { kept: string }>();
   for (let i = 0; i < lines.length; i += CHUNK) {
-    // One array per column (unnest): building the statement value by value cost more than running it.
-    const chunk = lines.slice(i, i + CHUNK);
-    const column = <V>(pick: (l: LogLine) => V) => sql.param(chunk.map(pick));
-    const source = sql`select * from unnest(${column((l) => l.pipelineId)}::uuid[], ${column((l) => l.stage)}::training_stage_name[], ${column((l) => l.attempt)}::int[], ${column((l) => l.line)}::text[])`;
+    const col = arrayColumns(lines.slice(i, i + CHUNK));
+    const source = sql`select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('line')}::text[])`;
     const { rows } = await executor.execute<AttemptRow & { kept: string }>(sql`with ${appendLogLinesCte('counted', source)} select * from counted`);
     for (const r of rows) written.set(`${r.pipeline_id}/${r.stage}/${r.attempt}`, r);
   }
