@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { db, relaxedDb } from '@/db/client';
+import { db } from '@/db/client';
 import { trainingPipelines, trainingStages } from '@/db/schema/training';
 import { logger } from '@/server/logger';
 import type { PipelineConfig } from './config';
@@ -35,7 +35,7 @@ export async function runEvaluateJudging(ref: NextStage, opts: { finalAttempt: b
   if (!state || state.pipelineStatus !== 'running' || state.stage.attempt !== attempt || state.stage.status !== 'running') return { outcome: 'skipped (not running)' };
   const [pipeline] = await db.select().from(trainingPipelines).where(eq(trainingPipelines.id, pipelineId));
   const config = pipeline.config as unknown as PipelineConfig;
-  const write = async (line: string) => appendLog(relaxedDb, pipelineId, 'evaluate', attempt, line);
+  const write = async (line: string) => appendLog(pipelineId, 'evaluate', attempt, line);
   const artifact = (state.stage.result as { artifact?: { uri?: string } }).artifact;
   // The model evaluated, as dispatch chose it: PPO's policy when PPO succeeded, else the SFT adapter.
   const [ppo] = await db.select({ status: trainingStages.status }).from(trainingStages).where(and(eq(trainingStages.pipelineId, pipelineId), eq(trainingStages.stage, 'ppo')));

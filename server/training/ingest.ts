@@ -124,7 +124,7 @@ async function writeBatch(batch: Buffer) {
   const work: Promise<unknown>[] = [];
   if (batch.metrics.length) work.push(insertMetrics(batch.metrics));
   // Also prunes each attempt's oldest lines beyond the retention limit (./logs.ts).
-  if (batch.logs.length) work.push(writeLogLines(batch.logs, relaxedDb));
+  if (batch.logs.length) work.push(writeLogLines(batch.logs));
   if (batch.progress.size) work.push(updateProgress([...batch.progress.values()]));
   await Promise.all(work);
   publishPipelineChanges(changesIn(batch));

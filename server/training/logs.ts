@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { arrayColumns } from '@/db/array-columns';
-import { db, type DbOrTx } from '@/db/client';
+import { db, type DbOrTx, relaxedDb } from '@/db/client';
 import type { TrainingStageName } from '@/db/schema/training';
 import { trainingSettings } from './settings';
 
@@ -51,16 +51,18 @@ export function appendLogLinesCte(name: string, source: SQL): SQL {
 }
 
 /** Prunes the attempts an append left over the limit (rows as returned by `appendLogLinesCte`). */
-export async function pruneOverLimit(written: readonly (AttemptRow & { kept: string | number })[], executor: DbOrTx = db, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
+export async function pruneOverLimit(written: readonly (AttemptRow & { kept: string | number })[], executor: DbOrTx = relaxedDb, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
   const over = written.filter((r) => Number(r.kept) > maxLinesPerAttempt);
   if (over.length) await pruneAttempts(over, maxLinesPerAttempt, executor);
 }
 
 /**
  * Appends lines (in one statement per 2,000) and counts them; then prunes each attempt that went over the
- * limit. Pass a transaction to write with it (a state change and its log line commit together).
+ * limit. Pass a transaction to write with it (a state change and its log line commit together); on their
+ * own, log lines are written without waiting for the disk flush (db/client.ts, relaxedDb): a line lost in a
+ * crash of the database server is a line of a progress log, never a state.
  */
-export async function writeLogLines(lines: readonly LogLine[], executor: DbOrTx = db, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
+export async function writeLogLines(lines: readonly LogLine[], executor: DbOrTx = relaxedDb, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
   const written = new Map<string, AttemptRow & { kept: string }>();
   for (let i = 0; i < lines.length; i += CHUNK) {
     const col = arrayColumns(lines.slice(i, i + CHUNK));

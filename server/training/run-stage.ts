@@ -11,7 +11,7 @@ import { stageKind, type StageName } from './stages';
 import { publishPipelineChanged } from './live-channel';
 import { appendLog, completeStage, type DispatchPipeline, failStage, markStageRunning, type NextStage, type PipelineRow } from './transitions';
 import { and, eq } from 'drizzle-orm';
-import { db, relaxedDb } from '@/db/client';
+import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
 import { trainingJobNames } from '@/server/cluster';
 
@@ -24,7 +24,7 @@ async function runWorkerStage(meta: RequestMeta, pipeline: PipelineRow, stage: S
   const config = pipeline.config as unknown as PipelineConfig;
   // Worker stages report progress as log lines (the feedback stage every few judgements): tell open pages.
   const write = async (line: string) => {
-    await appendLog(relaxedDb, pipeline.id, stage, attempt, line);
+    await appendLog(pipeline.id, stage, attempt, line);
     if (stage === 'feedback') publishPipelineChanged(pipeline.id, 'logs', 'judge');
     else publishPipelineChanged(pipeline.id, 'logs');
   };
@@ -86,7 +86,7 @@ export async function runStage(meta: RequestMeta, ref: NextStage, opts: RunStage
       if (moved?.next) await enqueueStage(moved.next, (running.pipeline.config as unknown as PipelineConfig).priority);
       return { outcome: 'failed' };
     }
-    await appendLog(relaxedDb, pipelineId, stage, attempt, `[neuroweaver] ${stage} hit an error, will retry: ${message}`).then(() => publishPipelineChanged(pipelineId, 'logs'), () => undefined);
+    await appendLog(pipelineId, stage, attempt, `[neuroweaver] ${stage} hit an error, will retry: ${message}`).then(() => publishPipelineChanged(pipelineId, 'logs'), () => undefined);
     throw error;
   }
 }

@@ -14,7 +14,7 @@ import { describeLogTail, logCounts } from './logs';
 import type { ListPipelinesInput, MetricsQuery } from './schemas';
 import { trainingSettings } from './settings';
 import { stageKind, stagesFor, type StageName } from './stages';
-import { appendLog, type NextStage, type PipelineRow, type StageRow } from './transitions';
+import { appendLog, type NextStage, type PipelineRow, queuedForAttempt, type StageRow } from './transitions';
 import { parsePipelineConfig } from './validate-config';
 
 const STAGE_WEIGHT = (s: StageName) => (stageKind(s) === 'gpu' ? 3 : 1);
@@ -236,7 +236,7 @@ export async function cancelPipeline(meta: RequestMeta, id: string, reason?: str
       .returning();
     for (const s of active) {
       await tx.insert(trainingStageAttempts).values({ pipelineId: id, stage: s.stage, attempt: s.attempt, status: 'cancelled', jobName: s.jobName, startedAt: s.startedAt }).onConflictDoNothing();
-      await appendLog(tx, id, s.stage as StageName, s.attempt, `[neuroweaver] cancelled by ${meta.actor.label}${reason ? `: ${reason}` : ''}`);
+      await appendLog(id, s.stage as StageName, s.attempt, `[neuroweaver] cancelled by ${meta.actor.label}${reason ? `: ${reason}` : ''}`, tx);
     }
     await tx.update(trainingPipelines).set({ status: 'cancelled', finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, id));
     await recordAudit(tx, meta, { action: 'training.cancel', targetType: 'training_pipeline', targetId: id, targetLabel: p.name, summary: { stages: active.map((s) => s.stage), ...(reason ? { reason } : {}) } });
@@ -266,17 +266,14 @@ export async function retryPipeline(meta: RequestMeta, id: string) {
     const from = stages.find((s) => s.stage === p.currentStage && (s.status === 'failed' || s.status === 'cancelled')) ?? stages.find((s) => s.status === 'failed' || s.status === 'cancelled' || s.status === 'pending' || s.status === 'queued');
     if (!from) throw new ConflictError('Nothing to retry: every stage succeeded', 'status');
     const attempt = from.attempt + 1;
-    await tx
-      .update(trainingStages)
-      .set({ status: 'queued', attempt, jobName: null, progress: 0, step: null, totalSteps: null, waiting: null, errorCode: null, error: null, startedAt: null, finishedAt: null, updatedAt: sql`now()` })
-      .where(and(eq(trainingStages.pipelineId, id), eq(trainingStages.stage, from.stage)));
+    await tx.execute(sql`update training_stages set ${queuedForAttempt(sql`${attempt}::int`)} where pipeline_id = ${id}::uuid and stage = ${from.stage}::training_stage_name`);
     const later = stages.filter((s) => s.position > from.position && (s.status === 'cancelled' || s.status === 'queued')).map((s) => s.stage);
     if (later.length) await tx.update(trainingStages).set({ status: 'pending', updatedAt: sql`now()` }).where(and(eq(trainingStages.pipelineId, id), sql`${trainingStages.stage} in ${later}`));
     await tx
       .update(trainingPipelines)
       .set({ status: 'running', currentStage: from.stage, errorCode: null, error: null, finishedAt: null, updatedAt: sql`now()` })
       .where(eq(trainingPipelines.id, id));
-    await appendLog(tx, id, from.stage as StageName, attempt, `[neuroweaver] retried from ${from.stage} by ${meta.actor.label} (attempt ${attempt})`);
+    await appendLog(id, from.stage as StageName, attempt, `[neuroweaver] retried from ${from.stage} by ${meta.actor.label} (attempt ${attempt})`, tx);
     await recordAudit(tx, meta, { action: 'training.retry', targetType: 'training_pipeline', targetId: id, targetLabel: p.name, summary: { stage: from.stage, attempt } });
     return { pipelineId: id, stage: from.stage as StageName, attempt };
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { db, type DbOrTx, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
@@ -45,19 +45,24 @@ async function recordAttempt(tx: Tx, stage: StageRow, status: StageRow['status']
     .onConflictDoNothing();
 }
 
+/**
+ * The SET list of a stage row queued for attempt `attempt`, its previous attempt's traces cleared: the one
+ * definition of "queued" for every path that queues a stage (next stage, fallback, retry).
+ */
+export const queuedForAttempt = (attempt: SQL) =>
+  sql`status = 'queued', attempt = ${attempt}, job_name = null, progress = 0, step = null, total_steps = null, waiting = null,
+      error_code = null, error = null, started_at = null, finished_at = null, updated_at = now()`;
+
 /** Queues `stage` (its next attempt) and points the pipeline at it. */
 async function queueStage(tx: Tx, stage: StageRow): Promise<NextStage> {
   const attempt = stage.attempt + 1;
-  await tx
-    .update(trainingStages)
-    .set({ status: 'queued', attempt, jobName: null, progress: 0, step: null, totalSteps: null, waiting: null, errorCode: null, error: null, startedAt: null, finishedAt: null, updatedAt: sql`now()` })
-    .where(and(eq(trainingStages.pipelineId, stage.pipelineId), eq(trainingStages.stage, stage.stage)));
+  await tx.execute(sql`update training_stages set ${queuedForAttempt(sql`${attempt}::int`)} where pipeline_id = ${stage.pipelineId}::uuid and stage = ${stage.stage}::training_stage_name`);
   await tx.update(trainingPipelines).set({ currentStage: stage.stage, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, stage.pipelineId));
   return { pipelineId: stage.pipelineId, stage: stage.stage as StageName, attempt };
 }
 
-/** Appends a line to the pipeline's log tail (worker stages and state changes). */
-export async function appendLog(tx: DbOrTx, pipelineId: string, stage: StageName, attempt: number, line: string) {
+/** Appends a line to the pipeline's log tail (worker stages and state changes); `tx` writes it with a state change. */
+export async function appendLog(pipelineId: string, stage: StageName, attempt: number, line: string, tx?: DbOrTx) {
   await writeLogLines([{ pipelineId, stage, attempt, line: line.slice(0, 4000) }], tx);
 }
 
@@ -85,7 +90,7 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
     )
     .returning({ stage: trainingStages, pipeline: trainingPipelines });
   if (moved) {
-    const logged = appendLog(relaxedDb, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
+    const logged = appendLog(pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
     // Awaited by the caller; until then a failure must not surface as an unhandled rejection.
     logged.catch(() => undefined);
     return { ...moved, alreadyRunning: false, logged };
@@ -126,9 +131,7 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
       select s.pipeline_id, s.stage, s.attempt + 1 as attempt from training_stages s join done d on d.pipeline_id = s.pipeline_id
       where s.status = 'pending' order by s.position limit 1
     ), queued as (
-      update training_stages s
-      set status = 'queued', attempt = next.attempt, job_name = null, progress = 0, step = null, total_steps = null, waiting = null,
-          error_code = null, error = null, started_at = null, finished_at = null, updated_at = now()
+      update training_stages s set ${queuedForAttempt(sql`next.attempt`)}
       from next where s.pipeline_id = next.pipeline_id and s.stage = next.stage
       returning s.stage, s.attempt
     ), moved as (
@@ -168,7 +171,7 @@ export async function failStage(pipelineId: string, stage: StageName, attempt: n
       .returning();
     if (!failed) return null;
     await recordAttempt(tx, failed, 'failed', failure);
-    await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] stage ${stage} failed: ${failure.message}`);
+    await appendLog(pipelineId, stage, attempt, `[neuroweaver] stage ${stage} failed: ${failure.message}`, tx);
 
     if (pipeline.rlaif && RLAIF_STAGES.has(stage) && !pipeline.fallbackReason) {
       const reason = `RLAIF did not complete: ${stage} failed (${failure.message}); registered the SFT model instead`;
@@ -183,7 +186,7 @@ export async function failStage(pipelineId: string, stage: StageName, attempt: n
       await tx.update(trainingPipelines).set({ fallbackReason: reason, updatedAt: sql`now()` }).where(eq(trainingPipelines.id, pipelineId));
       const evaluate = rest.find((s) => s.stage === 'evaluate' && s.status === 'pending');
       if (evaluate) {
-        await appendLog(tx, pipelineId, stage, attempt, `[neuroweaver] falling back: ${reason}`);
+        await appendLog(pipelineId, stage, attempt, `[neuroweaver] falling back: ${reason}`, tx);
         return { next: await queueStage(tx, evaluate), fallback: true };
       }
     }
