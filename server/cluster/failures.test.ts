@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { describeJobFailure, describePodFailure } from './failures';
+import { describeJobFailure, describePodFailure, jobFinished, jobHasCondition } from './failures';
 
 type ContainerStatus = NonNullable<NonNullable<IPod['status']>['containerStatuses']>[number];
 
@@ -132,5 +132,22 @@ describe('describeJobFailure', () => {
 
   it('says nothing about a completed Job', () => {
     expect(describeJobFailure(job([{ type: 'Complete', status: 'True' }]))).toBeNull();
+  });
+});
+
+describe('jobHasCondition and jobFinished', () => {
+  const withConditions = (...conditions: { type: string; status: string }[]): IJob => ({ apiVersion: 'batch/v1', kind: 'Job', status: { conditions } }) as IJob;
+
+  it('reads only conditions whose status is True', () => {
+    expect(jobHasCondition(withConditions({ type: 'Complete', status: 'True' }), 'Complete')).toBe(true);
+    expect(jobHasCondition(withConditions({ type: 'Complete', status: 'False' }), 'Complete')).toBe(false);
+    expect(jobHasCondition({ apiVersion: 'batch/v1', kind: 'Job' }, 'Failed')).toBe(false);
+  });
+
+  it('calls a Job finished once it completed or failed, not while it only suspends or fails a pod', () => {
+    expect(jobFinished(withConditions({ type: 'Complete', status: 'True' }))).toBe(true);
+    expect(jobFinished(withConditions({ type: 'Failed', status: 'True' }))).toBe(true);
+    expect(jobFinished(withConditions({ type: 'Suspended', status: 'True' }, { type: 'FailureTarget', status: 'False' }))).toBe(false);
+    expect(jobFinished(withConditions())).toBe(false);
   });
 });

@@ -104,6 +104,14 @@ function newestFirst(pods: IPod[]): IPod[] {
   return [...pods].sort((a, b) => t(b).localeCompare(t(a)));
 }
 
+/** Whether a Job carries the condition (`Complete` or `Failed`) with status True. */
+export function jobHasCondition(job: IJob, type: 'Complete' | 'Failed'): boolean {
+  return job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+}
+
+/** A Job that completed or failed: its pods run no more. */
+export const jobFinished = (job: IJob): boolean => jobHasCondition(job, 'Complete') || jobHasCondition(job, 'Failed');
+
 /**
  * Why a Job failed or is stuck, looking at its pods for the cause: a Job that hit its backoff limit
  * reports what killed its newest pod (OOMKilled, exit code…). Null when the Job is fine.

@@ -11,7 +11,7 @@ export type { WatchEvent, WatchHandle, WatchOptions } from './watch';
 export { Kinds, kindOf } from './kinds';
 export type { KindRef, KubeObject, ObjectMeta } from './kinds';
 export * from './errors';
-export { describeJobFailure, describePodFailure } from './failures';
+export { describeJobFailure, describePodFailure, jobFinished, jobHasCondition } from './failures';
 export { ensureTrainingPriorityClasses } from './ensure-priority-classes';
 export { compareQueueOrder, queueKeyOf, type QueueKey } from './scheduling-order';
 export type { Failure, FailureCode } from './failures';

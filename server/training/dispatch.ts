@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
-import { buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
+import { buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, jobFinished, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
 import { enqueue } from '@/server/queue/factory';
 import { BASE_MODELS, GPU_TYPES } from './base-models';
 import type { PipelineConfig } from './config';
@@ -81,10 +81,9 @@ export async function applyStageJob(pipeline: DispatchPipeline, stage: StageName
   const { client, identity } = await getCluster();
   const settings = trainingSettings();
   const cfg = pipeline.config as unknown as PipelineConfig;
-  const ref: TrainingJobRef = { pipelineId: pipeline.id, stage, attempt };
+  const ref: NextStage = { pipelineId: pipeline.id, stage, attempt };
   const names = trainingJobNames(ref);
   const namespace = identity.namespace;
-  const token = issueJobToken({ pipelineId: pipeline.id, stage, attempt });
   const simulated = identity.kind === 'simulated';
   const job = buildTrainingJob(
     {
@@ -116,7 +115,7 @@ export async function applyStageJob(pipeline: DispatchPipeline, stage: StageName
   // delay is what an operator waits for. The Secret has no owner (that would take a third request, after
   // the Job exists): it is deleted as soon as the attempt's Job finished (./watcher.ts), with the Job on a
   // cancel (deleteStageJob), and the watcher's reconcile removes any that a crash left behind.
-  await Promise.all([client.apply(buildJobTokenSecret({ ...ref, namespace, token })), client.apply(job)]);
+  await Promise.all([client.apply(tokenSecret(ref, namespace)), client.apply(job)]);
   return names.job;
 }
 
@@ -129,9 +128,13 @@ export async function ensureStageJob(ref: NextStage): Promise<boolean> {
   const { client, identity } = await getCluster();
   const job = await client.find<IJob>(Kinds.Job, trainingJobNames(ref).job);
   if (!job) return false;
-  const finished = job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-  if (!finished) await client.apply(buildJobTokenSecret({ ...ref, namespace: identity.namespace, token: issueJobToken(ref) }));
+  if (!jobFinished(job)) await client.apply(tokenSecret(ref, identity.namespace));
   return true;
+}
+
+/** The attempt's token Secret; the token is derived from the attempt, so applying it again changes nothing. */
+function tokenSecret(ref: NextStage, namespace: string) {
+  return buildJobTokenSecret({ ...ref, namespace, token: issueJobToken(ref) });
 }
 
 /** Deletes the token Secret of a stage attempt whose Job finished: the token is of no use any more. */
@@ -143,8 +146,7 @@ export async function deleteStageSecret(ref: TrainingJobRef): Promise<boolean> {
 /** Deletes a stage attempt's Job and its pods (cancel, or a Job left over from an abandoned attempt). */
 export async function deleteStageJob(ref: TrainingJobRef): Promise<boolean> {
   const { client } = await getCluster();
-  const names = trainingJobNames(ref);
-  const deleted = await client.delete(Kinds.Job, names.job, { propagationPolicy: 'Background' });
-  await client.delete(Kinds.Secret, names.secret);
+  const deleted = await client.delete(Kinds.Job, trainingJobNames(ref).job, { propagationPolicy: 'Background' });
+  await deleteStageSecret(ref);
   return deleted;
 }

@@ -1,6 +1,6 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
+import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, jobFinished, jobHasCondition, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
 import { deleteStageJob, deleteStageSecret, enqueueEvaluateJudging, enqueueStage } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
@@ -31,8 +31,6 @@ function refOf(obj: { metadata?: { annotations?: Record<string, string> } }): Re
   if (!pipelineId || !(STAGES as readonly string[]).includes(stage) || !Number.isInteger(attempt)) return null;
   return { pipelineId, stage, attempt };
 }
-
-const condition = (job: IJob, type: string) => job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
 
 function ordinal(n: number): string {
   const s = ['th', 'st', 'nd', 'rd'];
@@ -96,9 +94,9 @@ export class TrainingWatcher {
     for (const next of await queuedStages()) await enqueueStage(next);
     const { client } = await getCluster();
     const { items } = await client.list(Kinds.Job, { labelSelector: TRAINING_SELECTOR });
-    for (const job of items) if (!condition(job, 'Complete') && !condition(job, 'Failed')) await this.onJob(job, true);
+    for (const job of items) if (!jobFinished(job)) await this.onJob(job, true);
     // An evaluate Job that completed while its judging was not enqueued (a lost enqueue) gets it now.
-    const completed = new Set(items.filter((j) => condition(j, 'Complete')).map((j) => j.metadata?.name));
+    const completed = new Set(items.filter((j) => jobHasCondition(j, 'Complete')).map((j) => j.metadata?.name));
     for (const s of await runningStages('evaluate')) if (s.jobName && completed.has(s.jobName)) await enqueueEvaluateJudging(s.pipelineId, s.attempt);
     // Only leftovers older than a minute are swept, so once a minute is enough (and a cluster identity not
     // allowed to list Secrets says so once a minute, not on every pass).
@@ -115,7 +113,7 @@ export class TrainingWatcher {
    */
   async sweepTokens(jobs: IJob[], minAgeMs = TOKEN_SWEEP_MIN_AGE_MS): Promise<number> {
     const { client } = await getCluster();
-    const active = new Set(jobs.filter((j) => !condition(j, 'Complete') && !condition(j, 'Failed')).map((j) => j.metadata?.name));
+    const active = new Set(jobs.filter((j) => !jobFinished(j)).map((j) => j.metadata?.name));
     let deleted = 0;
     for (const secret of (await client.list(Kinds.Secret, { labelSelector: TRAINING_SELECTOR })).items) {
       const ref = refOf(secret);
@@ -129,8 +127,8 @@ export class TrainingWatcher {
   private async onJob(job: IJob, check: boolean): Promise<void> {
     const ref = refOf(job);
     if (!ref) return;
-    const complete = condition(job, 'Complete');
-    const failed = condition(job, 'Failed');
+    const complete = jobHasCondition(job, 'Complete');
+    const failed = jobHasCondition(job, 'Failed');
     try {
       if (!complete && !failed) {
         // A Job of an attempt that is no longer running (cancelled, superseded) has nothing to do.
