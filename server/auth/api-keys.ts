@@ -32,11 +32,14 @@ function randomBase62(length: number) {
 // The one-shot hash: a third of createHash's cost, and every API request with a key pays it.
 const sha256 = (s: string) => hash('sha256', s, 'hex');
 
-const API_KEY_LENGTH = 'nw_'.length + 8 + '_'.length + 32;
-
 /** Key format: `nw_<8-char visible prefix>_<32 secret chars>`; only the hash is stored. */
+const PREFIX_CHARS = 8;
+const SECRET_CHARS = 32;
+const API_KEY_LENGTH = 'nw_'.length + PREFIX_CHARS + '_'.length + SECRET_CHARS;
+const API_KEY_FORMAT = new RegExp(`^nw_([A-Za-z0-9]{${PREFIX_CHARS}})_([A-Za-z0-9]{${SECRET_CHARS}})$`);
+
 export function parseApiKey(raw: string): { prefix: string } | null {
-  const m = /^nw_([A-Za-z0-9]{8})_([A-Za-z0-9]{32})$/.exec(raw);
+  const m = API_KEY_FORMAT.exec(raw);
   return m ? { prefix: `nw_${m[1]}` } : null;
 }
 
@@ -54,8 +57,8 @@ const publicColumns = {
 
 /** Creates a key and returns it in full: the only time it is ever visible. */
 export async function createApiKey(meta: RequestMeta, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKeyView }> {
-  const prefix = `nw_${randomBase62(8)}`;
-  const key = `${prefix}_${randomBase62(32)}`;
+  const prefix = `nw_${randomBase62(PREFIX_CHARS)}`;
+  const key = `${prefix}_${randomBase62(SECRET_CHARS)}`;
   const apiKey = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
