@@ -9,10 +9,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type FamilyRow = typeof modelFamilies.$inferSelect;
 export type VersionRow = typeof modelVersions.$inferSelect;
 
+/** The condition "this family row is the one `ref` (an id or a slug) names". */
+export const familyRefIs = (ref: string) => (UUID.test(ref) ? or(eq(modelFamilies.id, ref), eq(modelFamilies.slug, ref)) : eq(modelFamilies.slug, ref));
+
 /** Finds a family by id or slug; `lock` takes a row lock that serialises alias changes per family. */
 export async function resolveFamily(tx: DbOrTx, ref: string, opts: { lock?: boolean; field?: string } = {}): Promise<FamilyRow> {
-  const where = UUID.test(ref) ? or(eq(modelFamilies.id, ref), eq(modelFamilies.slug, ref)) : eq(modelFamilies.slug, ref);
-  const query = tx.select().from(modelFamilies).where(where).limit(1);
+  const query = tx.select().from(modelFamilies).where(familyRefIs(ref)).limit(1);
   const [row] = opts.lock ? await query.for('update') : await query;
   if (!row) throw new NotFoundError(`Model "${ref}" not found`, opts.field ?? 'model_id');
   return row;

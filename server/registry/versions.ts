@@ -5,7 +5,7 @@ import { recordAudit } from '@/server/audit/service';
 import type { RequestMeta } from '@/server/auth/actor';
 import { ConflictError, ValidationError, uniqueViolation } from '@/server/errors';
 import { recordHistory } from './history';
-import { type FamilyRow, resolveFamily, resolveVersion, type VersionRow } from './refs';
+import { type FamilyRow, familyRefIs, resolveFamily, resolveVersion, type VersionRow } from './refs';
 import type { BumpVersionInput, CreateVersionInput, ListVersionsInput, VersionOverrides } from './schemas';
 import { semverSortKey } from './semver-key';
 import { bumpVersion, mergeConfig, resolveDirections } from './versioning';
@@ -98,6 +98,22 @@ export async function bumpFamilyVersion(meta: RequestMeta, familyRef: string, in
 export async function latestVersion(tx: Tx | typeof db, family: FamilyRow): Promise<VersionRow | null> {
   const [row] = await tx.select().from(modelVersions).where(eq(modelVersions.familyId, family.id)).orderBy(sql`${sortKeyC} desc`).limit(1);
   return row ?? null;
+}
+
+/**
+ * The latest version by semver precedence of the family `familyRef` (id or slug) names, in one query; null
+ * when there is no such family or it has no version yet. For callers on a latency-critical path (the
+ * evaluate stage's dispatch pins its parent with it) that need no distinction between the two.
+ */
+export async function latestVersionOf(familyRef: string): Promise<VersionRow | null> {
+  const [row] = await db
+    .select({ version: modelVersions })
+    .from(modelVersions)
+    .innerJoin(modelFamilies, eq(modelFamilies.id, modelVersions.familyId))
+    .where(familyRefIs(familyRef))
+    .orderBy(sql`${sortKeyC} desc`)
+    .limit(1);
+  return row?.version ?? null;
 }
 
 const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');

@@ -39,9 +39,10 @@ async function evaluateParent(pipeline: DispatchPipeline, attempt: number) {
 /** What the trainer of a GPU stage reads from NW_CONFIG (docs/trainer-contract.md). */
 export async function gpuStageConfig(pipeline: DispatchPipeline, stage: StageName, attempt = 1): Promise<Record<string, unknown>> {
   const cfg = pipeline.config as unknown as PipelineConfig;
-  // The evaluate Job's parent is looked up alongside the stages' results: both sit between a finished Job and the next one.
+  // The stages' results come with the pipeline from the transition that queued this stage, when it did;
+  // the evaluate Job's parent is looked up alongside: both sit between a finished Job and the next one.
   const [stageRows, parent] = await Promise.all([
-    db.select({ stage: trainingStages.stage, status: trainingStages.status, result: trainingStages.result }).from(trainingStages).where(eq(trainingStages.pipelineId, pipeline.id)),
+    pipeline.stages ?? db.select({ stage: trainingStages.stage, status: trainingStages.status, result: trainingStages.result }).from(trainingStages).where(eq(trainingStages.pipelineId, pipeline.id)),
     stage === 'evaluate' ? evaluateParent(pipeline, attempt) : null,
   ]);
   const results = Object.fromEntries(stageRows.map((r) => [r.stage, r]));

@@ -58,8 +58,22 @@ export interface LogRetention {
   retentionDays: number;
 }
 
-/** Read on every call (tests change the environment between cases); cheap. */
+const KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+let last: { values: string; settings: TrainingSettings } | undefined;
+
+/**
+ * Follows the environment (tests change it between cases), but parses it again only when one of its values
+ * changed: this is read on every dispatch and log write, where a zod parse per call showed in profiles.
+ */
 export function trainingSettings(env: Record<string, string | undefined> = process.env): TrainingSettings {
+  const values = KEYS.map((k) => env[k] ?? '\u0000').join('\u0001');
+  if (last?.values === values) return last.settings;
+  const settings = parseSettings(env);
+  last = { values, settings };
+  return settings;
+}
+
+function parseSettings(env: Record<string, string | undefined>): TrainingSettings {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

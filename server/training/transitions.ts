@@ -101,8 +101,14 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
   return { pipeline, stage: state.stage, alreadyRunning: true, logged: Promise.resolve() };
 }
 
-/** What a GPU stage's dispatch needs of its pipeline (./dispatch.ts): returned by `completeStage` so it is not read again. */
-export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'>;
+/** A stage's outcome as the next stages' dispatch reads it (their inputs are earlier stages' results). */
+export type StageResult = Pick<StageRow, 'stage' | 'status' | 'result'>;
+
+/**
+ * What a GPU stage's dispatch needs of its pipeline (./dispatch.ts): returned by `completeStage` so it is
+ * not read again; `stages` (every stage's outcome as of that transition) when the caller has them.
+ */
+export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'> & { stages?: StageResult[] };
 
 /**
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
@@ -114,7 +120,7 @@ export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'>
  */
 export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean; pipeline: DispatchPipeline } | null> {
   const registered = typeof result.versionId === 'string' && typeof result.version === 'string' ? { id: result.versionId, version: result.version } : null;
-  const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null } & AttemptRow & { kept: string | null }>(sql`
+  const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; stages: StageResult[] } & AttemptRow & { kept: string | null }>(sql`
     with p as (
       select id, family_slug, config from training_pipelines where id = ${pipelineId}::uuid and status = 'running' for update
     ), done as (
@@ -122,7 +128,13 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
       set status = 'succeeded', progress = 1, waiting = null, finished_at = now(), updated_at = now(), result = s.result || ${JSON.stringify(result)}::jsonb
       from p
       where s.pipeline_id = p.id and s.stage = ${stage}::training_stage_name and s.attempt = ${attempt}::int and s.status = 'running'
-      returning s.pipeline_id, s.stage, s.attempt, s.job_name, s.started_at
+      returning s.pipeline_id, s.stage, s.attempt, s.job_name, s.started_at, s.result
+    ), outcomes as (
+      -- every stage's outcome after this statement, for the next stage's dispatch: the other stages as they
+      -- stand (the one queued below is still 'pending' here, which no dispatch reads) and this one as completed
+      select s.stage, s.status, s.result from training_stages s join done d on d.pipeline_id = s.pipeline_id where s.stage <> d.stage
+      union all
+      select stage, 'succeeded', result from done
     ), recorded as (
       insert into training_stage_attempts (pipeline_id, stage, attempt, status, job_name, started_at)
       select pipeline_id, stage, attempt, 'succeeded', job_name, started_at from done
@@ -146,14 +158,14 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
       returning t.id
     ), ${appendLogLinesCte('logged', sql`select pipeline_id, stage, attempt, ${`[neuroweaver] stage ${stage} succeeded`}::text from done`)}
     select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt,
-           logged.pipeline_id, logged.stage, logged.attempt, logged.kept
+           (select json_agg(outcomes) from outcomes) as stages, logged.pipeline_id, logged.stage, logged.attempt, logged.kept
     from p join done on true left join logged on true cross join (select count(*) from moved) as m`);
   const row = rows[0];
   if (!row) return null;
   if (row.kept !== null) await pruneOverLimit([row as AttemptRow & { kept: string }]);
   publishPipelineChanged(pipelineId, 'state', 'logs', 'metrics');
   const next = row.next_stage && row.next_attempt !== null ? { pipelineId, stage: row.next_stage, attempt: row.next_attempt } : null;
-  return { next, finished: !next, pipeline: { id: pipelineId, familySlug: row.family_slug, config: row.config } };
+  return { next, finished: !next, pipeline: { id: pipelineId, familySlug: row.family_slug, config: row.config, stages: row.stages } };
 }
 
 /**

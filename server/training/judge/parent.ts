@@ -1,5 +1,4 @@
-import { NotFoundError } from '@/server/errors';
-import { listVersions } from '@/server/registry/versions';
+import { latestVersionOf } from '@/server/registry/versions';
 import type { WinRateParentSnapshot } from '@/db/schema/training-win-rate';
 import type { PipelineConfig } from '../config';
 
@@ -19,13 +18,7 @@ export interface ParentVersion {
 export const familyRefOf = (cfg: Pick<PipelineConfig, 'family'>) => (cfg.family.mode === 'existing' ? cfg.family.ref : cfg.family.slug);
 
 export async function resolveParentVersion(cfg: Pick<PipelineConfig, 'family'>): Promise<ParentVersion | null> {
-  let latest;
-  try {
-    [latest] = (await listVersions(familyRefOf(cfg), { limit: 1 })).items;
-  } catch (error) {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  }
+  const latest = await latestVersionOf(familyRefOf(cfg));
   if (!latest) return null;
   const lineage = (latest.lineage ?? {}) as { pipelineId?: string };
   const config = (latest.config ?? {}) as { trainedStage?: unknown };

@@ -1,19 +1,35 @@
 import { eq, sql } from 'drizzle-orm';
+import { arrayColumns } from '@/db/array-columns';
+import { tickBatch } from '@/server/tick-batch';
 import { db, relaxedDb } from '@/db/client';
 import { trainingFeedbackRuns, trainingJudgeCache, trainingJudgements } from '@/db/schema/training-feedback';
 import { verdictSchema, type Verdict } from './client';
 import type { Judgement, VerdictCache } from './judge';
 
+/* A judging run asks for all its verdicts at once and stores them as answers arrive: lookups and stores made
+ * in the same turn of the event loop go to the database together (server/tick-batch.ts). */
+const lookUp = tickBatch(async (keys: string[]) => {
+  const rows = await db.select({ key: trainingJudgeCache.key, verdict: trainingJudgeCache.verdict }).from(trainingJudgeCache).where(sql`${trainingJudgeCache.key} = any(${sql.param([...new Set(keys)])}::text[])`);
+  const found = new Map(rows.map((r) => [r.key, r.verdict]));
+  return keys.map((k) => found.get(k));
+});
+// A cache: a verdict lost in a database crash is asked for again.
+const store = tickBatch(async (entries: { key: string; verdict: Verdict }[]) => {
+  const unique = [...new Map(entries.map((e) => [e.key, { key: e.key, verdict: JSON.stringify(e.verdict) }])).values()];
+  const col = arrayColumns(unique);
+  await relaxedDb.execute(sql`insert into training_judge_cache (key, verdict) select * from unnest(${col('key')}::text[], ${col('verdict')}::jsonb[]) on conflict do nothing`);
+  return entries.map(() => undefined);
+});
+
 /** The verdict cache in Postgres, shared by all pipelines and workers. */
 export const dbVerdictCache: VerdictCache = {
   async get(key) {
-    const [row] = await db.select({ verdict: trainingJudgeCache.verdict }).from(trainingJudgeCache).where(eq(trainingJudgeCache.key, key)).limit(1);
-    const parsed = row ? verdictSchema.safeParse(row.verdict) : null;
+    const stored = await lookUp(key);
+    const parsed = stored === undefined ? null : verdictSchema.safeParse(stored);
     return parsed?.success ? parsed.data : null;
   },
-  // A cache: a verdict lost in a database crash is asked for again.
   async set(key, verdict: Verdict) {
-    await relaxedDb.insert(trainingJudgeCache).values({ key, verdict }).onConflictDoNothing();
+    await store({ key, verdict });
   },
 };
 

@@ -22,9 +22,9 @@ export async function getWinRateRow(pipelineId: string): Promise<TrainingWinRate
  * of the pipeline) asks again and starts from a clean row.
  */
 export async function pinWinRateParent(pipeline: { id: string; familySlug: string; config: unknown }, attempt: number): Promise<TrainingWinRateRow> {
-  // Both at once: this runs on the way from a finished Job to the evaluate Job, where each round trip counts.
-  const [existing, parent] = await Promise.all([getWinRateRow(pipeline.id), resolveParentVersion(pipeline.config as PipelineConfig)]);
-  if (existing && existing.attempt >= attempt) return existing;
+  // The registry first, then one upsert that only replaces an older attempt's row: two round trips on the
+  // way from a finished Job to the evaluate Job. A later call for the same attempt reads the pinned row back.
+  const parent = await resolveParentVersion(pipeline.config as PipelineConfig);
   const fresh = {
     pipelineId: pipeline.id, attempt, family: pipeline.familySlug,
     status: parent ? ('pending' as const) : ('no_parent' as const),

@@ -53,7 +53,7 @@ export function startDeployments(ctx: ControllerContext): Controller {
     const uid = d.metadata.uid!;
     const desired = d.spec.replicas ?? 1;
     const fence = d.spec.strategy?.type === 'Recreate' ? { surge: 0, unavailable: desired } : fenceposts(d.spec.strategy?.rollingUpdate?.maxSurge, d.spec.strategy?.rollingUpdate?.maxUnavailable, desired);
-    const owned = () => store.list<Stored<IReplicaSet>>(T.replicasets, { namespace: ns }).filter((rs) => controllerOf(rs)?.uid === uid);
+    const owned = () => store.listControlledBy<Stored<IReplicaSet>>(T.replicasets, uid);
     let all = owned();
     const hash = templateHash(d.spec.template);
     const maxRev = Math.max(0, ...all.map(revisionOf));

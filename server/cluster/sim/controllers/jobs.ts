@@ -67,7 +67,7 @@ export function startJobs(ctx: ControllerContext): Controller {
     const job = store.get<Stored<IJob>>(T.jobs, ns, name);
     if (!job) return;
     const uid = job.metadata.uid!;
-    const pods = store.list<Stored<IPod>>(T.pods, { namespace: ns }).filter((p) => controllerOf(p)?.uid === uid);
+    const pods = store.listControlledBy<Stored<IPod>>(T.pods, uid);
     const active = pods.filter((p) => !isTerminal(p));
     const done = finished(job);
     if (done) {

@@ -29,7 +29,7 @@ export function startReplicaSets(ctx: ControllerContext): Controller {
     const [ns, name] = splitKey(key);
     const rs = store.get<Stored<IReplicaSet>>(T.replicasets, ns, name);
     if (!rs) return;
-    const owned = store.list<Stored<IPod>>(T.pods, { namespace: ns }).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+    const owned = store.listControlledBy<Stored<IPod>>(T.pods, rs.metadata.uid!);
     for (const p of owned.filter(isTerminal)) store.delete(T.pods, ns, p.metadata.name);
     let live = owned.filter((p) => !isTerminal(p));
     const want = rs.spec?.replicas ?? 1;
