@@ -159,6 +159,7 @@ export async function benchTraining() {
   );
   const times = new Map(stageTimes.rows.map((r) => [`${r.pipeline_id}/${r.stage}`, r]));
   const parts = { watchToComplete: [] as number[], completeToNextStart: [] as number[], nextStartToJob: [] as number[] };
+  const partsOf = new Map<string, number[]>();
   for (const id of ids) {
     for (const [from, to] of pairs) {
       const done = completedAt.get(`${id}/${from}`);
@@ -169,11 +170,13 @@ export async function benchTraining() {
       parts.watchToComplete.push(new Date(fin).getTime() - done);
       parts.completeToNextStart.push(new Date(st).getTime() - new Date(fin).getTime());
       parts.nextStartToJob.push(made - new Date(st).getTime());
+      partsOf.set(`${id}/${to}`, [new Date(fin).getTime() - done, new Date(st).getTime() - new Date(fin).getTime(), made - new Date(st).getTime()]);
     }
   }
   // BENCH_TRAINING_TIMELINE=<file>: every Job's creation and completion (wall clock), to see how the burst is shaped.
   if (process.env.BENCH_TRAINING_TIMELINE) {
-    const rows = [...createdAt].map(([k, at]) => `${k}\tcreated\t${at}`).concat([...completedAt].map(([k, at]) => `${k}\tcompleted\t${at}`));
+    // A created row also carries the three parts of the transition that led to it (watch→complete, complete→next start, next start→Job).
+    const rows = [...createdAt].map(([k, at]) => `${k}\tcreated\t${at}\t${partsOf.get(k)?.join(',') ?? ''}`).concat([...completedAt].map(([k, at]) => `${k}\tcompleted\t${at}`));
     writeFileSync(process.env.BENCH_TRAINING_TIMELINE, rows.join('\n'));
   }
   const p50 = (xs: number[]) => Math.round(percentile(xs, 50));

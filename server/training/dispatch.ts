@@ -90,6 +90,7 @@ export async function applyStageJob(pipeline: DispatchPipeline, stage: StageName
     {
       ...ref,
       namespace,
+      family: pipeline.familySlug,
       image: settings.image,
       args: ['--stage', stage],
       resources: { gpu: cfg.resources.gpuCount, cpu: cfg.resources.cpu, memory: cfg.resources.memory },

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { arrayColumns } from '@/db/array-columns';
 import { db, relaxedDb } from '@/db/client';
@@ -7,15 +7,15 @@ import { ForbiddenError, UnauthorizedError } from '@/server/errors';
 import { logger } from '@/server/logger';
 import { type TokenSubject, verifyJobToken } from './job-token';
 import { type LiveKind, type PipelineChange, publishPipelineChanges } from './live-channel';
-import { writeLogLines, type LogLine } from './logs';
+import { appendLogLinesCte, type AttemptRow, LOG_LINES_PER_STATEMENT, type LogLine, logLinesSource, pruneOverLimit, writeLogLines } from './logs';
 
 /*
  * POST /api/v1/trainer/events: progress, metrics, log lines and artifacts from trainer containers
  * (docs/trainer-contract.md). Hot path (thousands of events/s), so:
  *  - the token is an HMAC checked without the database (./job-token.ts); whether its stage attempt is
  *    still running is read from the database at most every RUNNING_TTL_MS per attempt;
- *  - progress, metric and log events are buffered and written in batches every FLUSH_MS (one multi-row
- *    insert per table, one update per stage attempt with its newest progress);
+ *  - progress, metric and log events are buffered and written in batches every FLUSH_MS (one
+ *    statement for metrics, log lines and each attempt's newest progress);
  *  - an artifact is written at once (the stage's result; the Job finishes only after it was accepted).
  * Out-of-order progress (a step lower than the one stored) is ignored; events for an attempt that is
  * not running are refused with 403, a wrong token with 401; a malformed event with 422.
@@ -117,24 +117,38 @@ export function flushTrainerEvents(): Promise<void> {
 }
 
 /*
- * A batch is written in one statement per table whatever its size (one array per column: db/array-columns.ts).
- * Acknowledged before they are written (buffered above), so relaxed durability loses nothing promised.
+ * A batch is written in ONE statement whatever its size (one array per column: db/array-columns.ts): its
+ * metrics, its log lines and every attempt's newest progress, each a part of the statement (a WITH query);
+ * during a burst of stage transitions every statement less is a database wake-up less for the processes
+ * that move the pipelines. Acknowledged before they are written (buffered above), so relaxed durability
+ * loses nothing promised.
  */
 async function writeBatch(batch: Buffer) {
+  const parts: SQL[] = [];
+  if (batch.metrics.length) parts.push(sql`metrics as (${insertMetrics(batch.metrics)})`);
+  // More lines than one statement takes (a flood from one trainer) go on their own, in chunks.
+  const linesInline = batch.logs.length > 0 && batch.logs.length <= LOG_LINES_PER_STATEMENT;
+  if (linesInline) parts.push(appendLogLinesCte('logged', logLinesSource(batch.logs)));
+  if (batch.progress.size) parts.push(updateProgress([...batch.progress.values()]));
   const work: Promise<unknown>[] = [];
-  if (batch.metrics.length) work.push(insertMetrics(batch.metrics));
-  // Also prunes each attempt's oldest lines beyond the retention limit (./logs.ts).
-  if (batch.logs.length) work.push(writeLogLines(batch.logs));
-  if (batch.progress.size) work.push(updateProgress([...batch.progress.values()]));
+  if (parts.length) {
+    work.push(
+      relaxedDb
+        .execute<AttemptRow & { kept: string }>(sql`with ${sql.join(parts, sql`, `)} ${linesInline ? sql`select pipeline_id, stage, attempt, kept from logged` : sql`select null where false`}`)
+        // Also prunes each attempt's oldest lines beyond the retention limit (./logs.ts).
+        .then(({ rows }) => pruneOverLimit(rows)),
+    );
+  }
+  if (batch.logs.length && !linesInline) work.push(writeLogLines(batch.logs));
   await Promise.all(work);
   publishPipelineChanges(changesIn(batch));
 }
 
-async function insertMetrics(rows: Buffer['metrics']) {
+function insertMetrics(rows: Buffer['metrics']): SQL {
   const col = arrayColumns(rows);
-  await relaxedDb.execute(sql`
+  return sql`
     insert into training_metrics (pipeline_id, stage, attempt, name, step, value)
-    select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('name')}::text[], ${col('step')}::int[], ${col('value')}::float8[])`);
+    select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('name')}::text[], ${col('step')}::int[], ${col('value')}::float8[])`;
 }
 
 /**
@@ -142,22 +156,23 @@ async function insertMetrics(rows: Buffer['metrics']) {
  * the one stored). The rows are locked in key order first, so two processes flushing the same attempts
  * take turns instead of deadlocking.
  */
-async function updateProgress(rows: Progress[]) {
+function updateProgress(rows: Progress[]): SQL {
   const col = arrayColumns(rows);
-  await relaxedDb.execute(sql`
-    with x as (
+  return sql`
+    progress_in as (
       select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('progress')}::float8[], ${col('step')}::int[], ${col('totalSteps')}::int[])
         as x(pipeline_id, stage, attempt, progress, step, total_steps)
-    ), locked as (
+    ), progress_locked as (
       select s.pipeline_id, s.stage, x.progress, x.step, x.total_steps
-      from training_stages s join x on x.pipeline_id = s.pipeline_id and x.stage = s.stage
+      from training_stages s join progress_in x on x.pipeline_id = s.pipeline_id and x.stage = s.stage
       where s.attempt = x.attempt and s.status = 'running' and coalesce(s.step, -1) <= coalesce(x.step, ${2 ** 31 - 1})
       order by s.pipeline_id, s.stage
       for update of s
-    )
-    update training_stages s
-    set progress = l.progress, step = l.step, total_steps = l.total_steps, updated_at = now()
-    from locked l where s.pipeline_id = l.pipeline_id and s.stage = l.stage`);
+    ), progress as (
+      update training_stages s
+      set progress = l.progress, step = l.step, total_steps = l.total_steps, updated_at = now()
+      from progress_locked l where s.pipeline_id = l.pipeline_id and s.stage = l.stage
+    )`;
 }
 
 function changesIn(batch: Buffer): PipelineChange[] {

@@ -28,7 +28,8 @@ export interface AttemptRow extends Record<string, unknown> {
   attempt: number;
 }
 
-const CHUNK = 2_000;
+/** Most lines written by one statement. */
+export const LOG_LINES_PER_STATEMENT = 2_000;
 const attemptOrder = (a: AttemptRow, b: AttemptRow) => a.pipeline_id.localeCompare(b.pipeline_id) || a.stage.localeCompare(b.stage) || a.attempt - b.attempt;
 
 /**
@@ -50,6 +51,12 @@ export function appendLogLinesCte(name: string, source: SQL): SQL {
     )`;
 }
 
+/** `lines` as the source of `appendLogLinesCte` (one array parameter per column). */
+export function logLinesSource(lines: readonly LogLine[]): SQL {
+  const col = arrayColumns(lines);
+  return sql`select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('line')}::text[])`;
+}
+
 /** Prunes the attempts an append left over the limit (rows as returned by `appendLogLinesCte`). */
 export async function pruneOverLimit(written: readonly (AttemptRow & { kept: string | number })[], executor: DbOrTx = relaxedDb, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
   const over = written.filter((r) => Number(r.kept) > maxLinesPerAttempt);
@@ -64,9 +71,8 @@ export async function pruneOverLimit(written: readonly (AttemptRow & { kept: str
  */
 export async function writeLogLines(lines: readonly LogLine[], executor: DbOrTx = relaxedDb, maxLinesPerAttempt = trainingSettings().logs.maxLinesPerAttempt): Promise<void> {
   const written = new Map<string, AttemptRow & { kept: string }>();
-  for (let i = 0; i < lines.length; i += CHUNK) {
-    const col = arrayColumns(lines.slice(i, i + CHUNK));
-    const source = sql`select * from unnest(${col('pipelineId')}::uuid[], ${col('stage')}::training_stage_name[], ${col('attempt')}::int[], ${col('line')}::text[])`;
+  for (let i = 0; i < lines.length; i += LOG_LINES_PER_STATEMENT) {
+    const source = logLinesSource(lines.slice(i, i + LOG_LINES_PER_STATEMENT));
     const { rows } = await executor.execute<AttemptRow & { kept: string }>(sql`with ${appendLogLinesCte('counted', source)} select * from counted`);
     for (const r of rows) written.set(`${r.pipeline_id}/${r.stage}/${r.attempt}`, r);
   }

@@ -3,6 +3,7 @@ import { db, type DbOrTx, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
 import { appendLogLinesCte, type AttemptRow, pruneOverLimit, writeLogLines } from './logs';
+import type { ParentVersion } from './judge/parent';
 import { RLAIF_STAGES, type StageName } from './stages';
 
 /*
@@ -106,9 +107,11 @@ export type StageResult = Pick<StageRow, 'stage' | 'status' | 'result'>;
 
 /**
  * What a GPU stage's dispatch needs of its pipeline (./dispatch.ts): returned by `completeStage` so it is
- * not read again; `stages` (every stage's outcome as of that transition) when the caller has them.
+ * not read again; `stages` (every stage's outcome as of that transition) when the caller has them, and
+ * `parentLookup`, the evaluate stage's parent version (./judge/parent.ts) when the caller started looking it
+ * up already (undefined when that lookup failed: the dispatch then asks itself).
  */
-export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'> & { stages?: StageResult[] };
+export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'> & { stages?: StageResult[]; parentLookup?: Promise<ParentVersion | null | undefined> };
 
 /**
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged

@@ -4,6 +4,7 @@ import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure,
 import { logger } from '@/server/logger';
 import { deleteStageJob, deleteStageSecret, enqueueEvaluateJudging, enqueueStage } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
+import { parentVersionOf } from './judge/parent';
 import { runStage } from './run-stage';
 import { STAGES, stageKind, type StageName } from './stages';
 import { completeStage, failStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
@@ -14,6 +15,9 @@ const log = logger.child({ component: 'training-watcher' });
 const SAFETY_NET_DELAY_MS = 5_000;
 /** A token Secret without a running Job is swept once it is this old (its Job may still be on its way). */
 const TOKEN_SWEEP_MIN_AGE_MS = 60_000;
+
+/** GPU stages whose completion may queue evaluate next (sft without RLAIF, ppo with it). */
+const EVALUATE_MAY_FOLLOW = new Set<StageName>(['sft', 'ppo']);
 
 const TRAINING_SELECTOR = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' });
 
@@ -151,7 +155,12 @@ export class TrainingWatcher {
         }
         return;
       } else if (complete) {
-        moved = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
+        // When evaluate may come next, its Job's parent version is looked up while the completion is written:
+        // one round trip fewer between this Job and the next (the Job names its family for this).
+        const family = job.metadata?.annotations?.[ANNOTATIONS.family];
+        const parentLookup = family && EVALUATE_MAY_FOLLOW.has(ref.stage) ? parentVersionOf(family).catch(() => undefined) : undefined;
+        const completed = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
+        moved = completed && completed.next?.stage === 'evaluate' ? { ...completed, pipeline: { ...completed.pipeline, parentLookup } } : completed;
       } else {
         const { client } = await getCluster();
         const pods = (await client.list(Kinds.Pod, { labelSelector: labelSelector(trainingLabels(ref)) })).items;

@@ -55,6 +55,8 @@ export interface TrainingJobRef {
 
 export interface TrainingJobInput extends TrainingJobRef {
   namespace: string;
+  /** The model family the run registers into (annotation `neuroweaver.dev/family`: operators see it; the watcher reads it). */
+  family?: string;
   image: string;
   command?: string[];
   args?: string[];
@@ -130,6 +132,7 @@ export function buildTrainingJob(input: TrainingJobInput, cluster: TrainingClust
   }
   const names = trainingJobNames(input);
   const labels = trainingLabels(input);
+  const jobAnnotations = { ...trainingAnnotations(input), ...(input.family ? { [ANNOTATIONS.family]: input.family } : {}) };
   const datasetsMount = cluster.datasets.mountPath ?? DEFAULT_DATASETS_MOUNT;
   const artifactsMount = cluster.artifacts.mountPath ?? DEFAULT_ARTIFACTS_MOUNT;
   const artifactDir = input.artifactDir ?? `${artifactsMount}/pipelines/${input.pipelineId}/${input.stage}`;
@@ -152,7 +155,7 @@ export function buildTrainingJob(input: TrainingJobInput, cluster: TrainingClust
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: names.job, namespace: input.namespace, labels, annotations: trainingAnnotations(input) },
+    metadata: { name: names.job, namespace: input.namespace, labels, annotations: jobAnnotations },
     spec: {
       backoffLimit: input.backoffLimit ?? 2,
       activeDeadlineSeconds: input.activeDeadlineSeconds ?? 24 * 3600,
@@ -169,7 +172,7 @@ export function buildTrainingJob(input: TrainingJobInput, cluster: TrainingClust
         ],
       },
       template: {
-        metadata: { labels, annotations: trainingAnnotations(input) },
+        metadata: { labels, annotations: jobAnnotations },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,

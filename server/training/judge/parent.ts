@@ -17,8 +17,13 @@ export interface ParentVersion {
 /** The family slug or id the pipeline registers into. */
 export const familyRefOf = (cfg: Pick<PipelineConfig, 'family'>) => (cfg.family.mode === 'existing' ? cfg.family.ref : cfg.family.slug);
 
-export async function resolveParentVersion(cfg: Pick<PipelineConfig, 'family'>): Promise<ParentVersion | null> {
-  const latest = await latestVersionOf(familyRefOf(cfg));
+export function resolveParentVersion(cfg: Pick<PipelineConfig, 'family'>): Promise<ParentVersion | null> {
+  return parentVersionOf(familyRefOf(cfg));
+}
+
+/** The same for a family named by its id or slug. */
+export async function parentVersionOf(familyRef: string): Promise<ParentVersion | null> {
+  const latest = await latestVersionOf(familyRef);
   if (!latest) return null;
   const lineage = (latest.lineage ?? {}) as { pipelineId?: string };
   const config = (latest.config ?? {}) as { trainedStage?: unknown };

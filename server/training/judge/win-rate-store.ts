@@ -3,7 +3,7 @@ import { db } from '@/db/client';
 import { trainingMetrics } from '@/db/schema/training';
 import { trainingWinRates, type TrainingWinRateRow } from '@/db/schema/training-win-rate';
 import type { PipelineConfig } from '../config';
-import { noParentReason, resolveParentVersion } from './parent';
+import { noParentReason, type ParentVersion, resolveParentVersion } from './parent';
 import { estimateCostUsd } from './pricing';
 import type { WinRateResult } from './win-rate';
 
@@ -21,10 +21,11 @@ export async function getWinRateRow(pipelineId: string): Promise<TrainingWinRate
  * row, so the trainer's baseline and the judged summary refer to one version. A newer attempt (a retry
  * of the pipeline) asks again and starts from a clean row.
  */
-export async function pinWinRateParent(pipeline: { id: string; familySlug: string; config: unknown }, attempt: number): Promise<TrainingWinRateRow> {
-  // The registry first, then one upsert that only replaces an older attempt's row: two round trips on the
-  // way from a finished Job to the evaluate Job. A later call for the same attempt reads the pinned row back.
-  const parent = await resolveParentVersion(pipeline.config as PipelineConfig);
+export async function pinWinRateParent(pipeline: { id: string; familySlug: string; config: unknown; parentLookup?: Promise<ParentVersion | null | undefined> }, attempt: number): Promise<TrainingWinRateRow> {
+  // The registry (often asked already, while the previous stage's completion was being written), then one
+  // upsert that only replaces an older attempt's row. A later call for the same attempt reads the pinned row back.
+  const looked = await pipeline.parentLookup;
+  const parent = looked !== undefined ? looked : await resolveParentVersion(pipeline.config as PipelineConfig);
   const fresh = {
     pipelineId: pipeline.id, attempt, family: pipeline.familySlug,
     status: parent ? ('pending' as const) : ('no_parent' as const),
