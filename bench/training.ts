@@ -76,7 +76,7 @@ export async function benchTraining() {
     NEUROWEAVER_DATASETS_DIR: path.join(dir, 'datasets'),
     NEUROWEAVER_DATASET_FILE_ROOTS: dir,
   });
-  const api = await startApiServer(3300 + Math.floor(Math.random() * 500));
+  const api = await startApiServer();
   process.env.NEUROWEAVER_TRAINER_CALLBACK_URL = `${api.url}/api/v1/trainer/events`;
   const worker = await startWorker();
 

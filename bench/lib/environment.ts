@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { migrateDatabase } from '@/db/migrate';
 import { throwaway } from '@/db/throwaway';
@@ -16,6 +17,15 @@ export async function benchEnvironment() {
   process.env.BCRYPT_ROUNDS = '4';
   await migrateDatabase(run.databaseUrl);
   return { databaseUrl: run.databaseUrl, drop: () => run.cleanUp() };
+}
+
+/** A TCP port nothing listens on now (a fixed or random one can be taken by another service on the machine). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function waitForHealth(url: string, what: string) {
@@ -45,7 +55,8 @@ function stopper(child: ChildProcess) {
  * The dedicated API process in its own process, as it runs in production: its bundle, built first
  * (scripts/build-api.mjs). BENCH_API_CPU_PROF=<dir> writes a V8 CPU profile of it there.
  */
-export async function startApiServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startApiServer(port?: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  port ??= await freePort();
   const { buildApi } = await import('../../scripts/build-api.mjs');
   const child = spawn(process.execPath, [...(process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : []), '--enable-source-maps', await buildApi()], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, API_PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
