@@ -11,7 +11,7 @@ import { compareVersions } from './compare';
 import { createFamily, getFamily, listFamilies } from './families';
 import { listHistory } from './history';
 import { archiveVersion, promoteVersion } from './promotion';
-import { bumpFamilyVersion, createVersion, getVersion, listVersions } from './versions';
+import { bumpFamilyVersion, createVersion, getVersion, latestVersionOf, listVersions } from './versions';
 
 let admin: Actor;
 let admin2: Actor;
@@ -62,6 +62,11 @@ describe('versions', () => {
 
     const fam = await getFamily(family.slug);
     expect(fam).toMatchObject({ versionCount: 5, latestVersion: '1.1.1-rc.1', production: null });
+    // The one-query lookup agrees with the list, by slug and by id; nothing for an unknown or empty family.
+    expect((await latestVersionOf(family.slug))?.version).toBe('1.1.1-rc.1');
+    expect((await latestVersionOf(family.id))?.version).toBe('1.1.1-rc.1');
+    expect(await latestVersionOf(uniqueSlug('missing'))).toBeNull();
+    expect(await latestVersionOf((await newFamily()).slug)).toBeNull();
     expect((await listFamilies({ q: family.slug.slice(-8), limit: 10, offset: 0 })).items.map((f) => f.id)).toContain(family.id);
   });
 

@@ -93,6 +93,11 @@ describe('buildTrainingJob', () => {
       'neuroweaver.dev/stage': 'reward_model',
       'neuroweaver.dev/attempt': '2',
     });
+    // The model family, when given, is annotated on the Job and its pods (the watcher reads it), never a label.
+    const withFamily = buildTrainingJob({ ...input(), family: 'sales-assistant' }, cluster);
+    expect(withFamily.metadata!.annotations!['neuroweaver.dev/family']).toBe('sales-assistant');
+    expect(withFamily.spec!.template.metadata!.annotations!['neuroweaver.dev/family']).toBe('sales-assistant');
+    expect(withFamily.metadata!.labels).toEqual(job.metadata!.labels);
   });
 
   it('names each stage attempt deterministically and distinctly', () => {
