@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { db, type DbOrTx, relaxedDb, type Tx } from '@/db/client';
+import { db, type DbOrTx, prepared, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
 import { appendLogLinesCte, type AttemptRow, pruneOverLimit, writeLogLines } from './logs';
@@ -67,6 +67,25 @@ export async function appendLog(pipelineId: string, stage: StageName, attempt: n
   await writeLogLines([{ pipelineId, stage, attempt, line: line.slice(0, 4000) }], tx);
 }
 
+const claimQueuedStage = prepared((database) =>
+  database
+    .update(trainingStages)
+    .set({ status: 'running', jobName: sql`${sql.placeholder('jobName')}`, startedAt: sql`now()`, updatedAt: sql`now()` })
+    .from(trainingPipelines)
+    .where(
+      and(
+        eq(trainingStages.pipelineId, sql.placeholder('pipelineId')),
+        eq(trainingStages.stage, sql.placeholder('stage')),
+        eq(trainingStages.attempt, sql.placeholder('attempt')),
+        eq(trainingStages.status, 'queued'),
+        eq(trainingPipelines.id, trainingStages.pipelineId),
+        eq(trainingPipelines.status, 'running'),
+      ),
+    )
+    .returning({ stage: trainingStages, pipeline: trainingPipelines })
+    .prepare('training_claim_queued_stage'),
+);
+
 /**
  * queued → running for one stage attempt, in one statement (the dispatch path is latency-critical): the
  * stage row's lock serialises it with a cancel, which re-checks the same row. Null when the attempt is
@@ -75,21 +94,7 @@ export async function appendLog(pipelineId: string, stage: StageName, attempt: n
  * finishing.
  */
 export async function markStageRunning(pipelineId: string, stage: StageName, attempt: number, jobName: string | null): Promise<{ pipeline: PipelineRow; stage: StageRow; alreadyRunning: boolean; logged: Promise<void> } | null> {
-  const [moved] = await db
-    .update(trainingStages)
-    .set({ status: 'running', jobName, startedAt: sql`now()`, updatedAt: sql`now()` })
-    .from(trainingPipelines)
-    .where(
-      and(
-        eq(trainingStages.pipelineId, pipelineId),
-        eq(trainingStages.stage, stage),
-        eq(trainingStages.attempt, attempt),
-        eq(trainingStages.status, 'queued'),
-        eq(trainingPipelines.id, trainingStages.pipelineId),
-        eq(trainingPipelines.status, 'running'),
-      ),
-    )
-    .returning({ stage: trainingStages, pipeline: trainingPipelines });
+  const [moved] = await claimQueuedStage().execute({ pipelineId, stage, attempt, jobName });
   if (moved) {
     const logged = appendLog(pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
     // Awaited by the caller; until then a failure must not surface as an unhandled rejection.

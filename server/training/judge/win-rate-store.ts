@@ -1,5 +1,5 @@
-import { and, eq, lt } from 'drizzle-orm';
-import { db } from '@/db/client';
+import { and, eq, sql } from 'drizzle-orm';
+import { db, prepared } from '@/db/client';
 import { trainingMetrics } from '@/db/schema/training';
 import { trainingWinRates, type TrainingWinRateRow } from '@/db/schema/training-win-rate';
 import type { PipelineConfig } from '../config';
@@ -15,6 +15,27 @@ export async function getWinRateRow(pipelineId: string): Promise<TrainingWinRate
   return row ?? null;
 }
 
+/** A fresh row for an attempt: what the pin writes, or replaces an older attempt's row with. */
+const freshRow = {
+  pipelineId: sql.placeholder('pipelineId'), attempt: sql.placeholder('attempt'), family: sql.placeholder('family'), status: sql.placeholder('status'),
+  parentVersionId: sql.placeholder('parentVersionId'), parentVersion: sql.placeholder('parentVersion'), parent: sql`${sql.placeholder('parent')}::jsonb`, reason: sql.placeholder('reason'),
+  judgeModel: null, judgeBaseUrl: null, simulatedJudge: false, simulatedResponses: false,
+  prompts: 0, wins: 0, ties: 0, losses: 0, failed: 0, winRate: null, byCategory: {},
+  cacheHits: 0, requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, estimatedCostUsd: null,
+  // Nullable values the column encoders would choke on are passed as they are (a Date, a JSON text or null).
+  startedAt: sql`now()`, finishedAt: sql`${sql.placeholder('finishedAt')}::timestamptz`,
+};
+
+// Built once: it runs on the way from a finished Job to the evaluate Job, where the builder's work showed.
+const pinStatement = prepared((database) =>
+  database
+    .insert(trainingWinRates)
+    .values(freshRow as unknown as typeof trainingWinRates.$inferInsert)
+    .onConflictDoUpdate({ target: trainingWinRates.pipelineId, set: freshRow as unknown as Partial<typeof trainingWinRates.$inferInsert>, setWhere: sql`${trainingWinRates.attempt} < excluded.attempt` })
+    .returning()
+    .prepare('training_pin_win_rate_parent'),
+);
+
 /**
  * Pins the parent of evaluate attempt `attempt`: the first call for an attempt asks the registry and
  * stores the answer; every later call (a re-applied Job, the worker's judging, a re-run) gets the same
@@ -26,22 +47,14 @@ export async function pinWinRateParent(pipeline: { id: string; familySlug: strin
   // upsert that only replaces an older attempt's row. A later call for the same attempt reads the pinned row back.
   const looked = await pipeline.parentLookup;
   const parent = looked !== undefined ? looked : await resolveParentVersion(pipeline.config as PipelineConfig);
-  const fresh = {
-    pipelineId: pipeline.id, attempt, family: pipeline.familySlug,
-    status: parent ? ('pending' as const) : ('no_parent' as const),
-    parentVersionId: parent?.versionId ?? null, parentVersion: parent?.version ?? null, parent: parent?.snapshot ?? null,
-    reason: parent ? null : noParentReason(pipeline.familySlug),
-    judgeModel: null, judgeBaseUrl: null, simulatedJudge: false, simulatedResponses: false,
-    prompts: 0, wins: 0, ties: 0, losses: 0, failed: 0, winRate: null, byCategory: {},
-    cacheHits: 0, requests: 0, retries: 0, promptTokens: 0, completionTokens: 0, estimatedCostUsd: null,
-    startedAt: new Date(), finishedAt: parent ? null : new Date(),
-  };
   // Two dispatches of one attempt racing: the first insert wins, the other re-reads it.
-  const [pinned] = await db
-    .insert(trainingWinRates)
-    .values(fresh)
-    .onConflictDoUpdate({ target: trainingWinRates.pipelineId, set: fresh, setWhere: lt(trainingWinRates.attempt, attempt) })
-    .returning();
+  const [pinned] = await pinStatement().execute({
+    pipelineId: pipeline.id, attempt, family: pipeline.familySlug,
+    status: parent ? 'pending' : 'no_parent',
+    parentVersionId: parent?.versionId ?? null, parentVersion: parent?.version ?? null, parent: parent ? JSON.stringify(parent.snapshot) : null,
+    reason: parent ? null : noParentReason(pipeline.familySlug),
+    finishedAt: parent ? null : new Date(),
+  });
   return pinned ?? (await getWinRateRow(pipeline.id))!;
 }
 
