@@ -66,7 +66,9 @@ export class TrainingWatcher {
       if (event.type === 'DELETED') return;
       return this.onJob(event.object, false);
     });
-    this.pods = client.watch<IPod>(Kinds.Pod, { labelSelector: TRAINING_SELECTOR }, (event) => {
+    // Only Pending pods matter here (waiting for a GPU): a pod that leaves Pending arrives as DELETED, as the
+    // API server reports an object that stops matching a watch's selector; a running pod's updates never come.
+    this.pods = client.watch<IPod>(Kinds.Pod, { labelSelector: TRAINING_SELECTOR, fieldSelector: 'status.phase=Pending' }, (event) => {
       if (event.type === 'SYNC') {
         this.pending.clear();
         for (const p of event.objects) this.trackPod(p, false);
