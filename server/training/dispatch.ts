@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
-import { buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, jobFinished, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
+import { ANNOTATIONS, buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, jobFinished, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
 import { enqueue } from '@/server/queue/factory';
 import { BASE_MODELS, GPU_TYPES } from './base-models';
 import type { PipelineConfig } from './config';
@@ -11,7 +11,30 @@ import { EVAL_RESPONSES_FILE } from './judge/eval-responses';
 import { pinWinRateParent } from './judge/win-rate-store';
 import { trainingSettings } from './settings';
 import { stageJobId, type StageName } from './stages';
-import type { DispatchPipeline, NextStage } from './transitions';
+import { parentVersionOf, type ParentVersion } from './judge/parent';
+import type { CompletedPipeline, NextStage } from './transitions';
+
+/**
+ * What a GPU stage's dispatch reads of its pipeline: what the transition that queued it returned, and
+ * `parentLookup`, the evaluate stage's parent version when `readAhead` started looking it up already
+ * (undefined when that lookup failed: the dispatch then asks itself).
+ */
+export type DispatchPipeline = CompletedPipeline & { parentLookup?: Promise<ParentVersion | null | undefined> };
+
+/** GPU stages whose completion may queue evaluate next (sft without RLAIF, ppo with it). */
+const EVALUATE_MAY_FOLLOW = new Set<string>(['sft', 'ppo']);
+
+/**
+ * Starts reading what the dispatch after `finished` (a Job that completed) will need, while the transition
+ * that queues it is being written: one round trip fewer between one Job and the next. Today that is the
+ * evaluate Job's parent version, found through the family the Job names (applyStageJob annotates it).
+ */
+export function readAhead(finished: IJob): Pick<DispatchPipeline, 'parentLookup'> {
+  const family = finished.metadata?.annotations?.[ANNOTATIONS.family];
+  const stage = finished.metadata?.annotations?.[ANNOTATIONS.stage];
+  if (!family || !stage || !EVALUATE_MAY_FOLLOW.has(stage)) return {};
+  return { parentLookup: parentVersionOf(family).catch(() => undefined) };
+}
 
 const PRIORITY: Record<PipelineConfig['priority'], number> = { high: 1, normal: 5, low: 10 };
 

@@ -3,7 +3,6 @@ import { db, type DbOrTx, prepared, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
 import { appendLogLinesCte, type AttemptRow, pruneOverLimit, writeLogLines } from './logs';
-import type { ParentVersion } from './judge/parent';
 import { RLAIF_STAGES, type StageName } from './stages';
 
 /*
@@ -111,12 +110,10 @@ export async function markStageRunning(pipelineId: string, stage: StageName, att
 export type StageResult = Pick<StageRow, 'stage' | 'status' | 'result'>;
 
 /**
- * What a GPU stage's dispatch needs of its pipeline (./dispatch.ts): returned by `completeStage` so it is
- * not read again; `stages` (every stage's outcome as of that transition) when the caller has them, and
- * `parentLookup`, the evaluate stage's parent version (./judge/parent.ts) when the caller started looking it
- * up already (undefined when that lookup failed: the dispatch then asks itself).
+ * What the next stage's dispatch needs of its pipeline (./dispatch.ts), returned by `completeStage` so it is
+ * not read again: `stages` is every stage's outcome as of that transition.
  */
-export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'> & { stages?: StageResult[]; parentLookup?: Promise<ParentVersion | null | undefined> };
+export type CompletedPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'> & { stages?: StageResult[] };
 
 /**
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
@@ -126,7 +123,7 @@ export type DispatchPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'>
  * row first (`for update`, like every transition here), and each later part only acts on what the
  * previous returned. A pipeline no longer running, or an attempt no longer running, moves nothing.
  */
-export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean; pipeline: DispatchPipeline } | null> {
+export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean; pipeline: CompletedPipeline } | null> {
   const registered = typeof result.versionId === 'string' && typeof result.version === 'string' ? { id: result.versionId, version: result.version } : null;
   const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; stages: StageResult[] } & AttemptRow & { kept: string | null }>(sql`
     with p as (

@@ -2,12 +2,11 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, jobFinished, jobHasCondition, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
-import { deleteStageJob, deleteStageSecret, enqueueEvaluateJudging, enqueueStage } from './dispatch';
+import { deleteStageJob, deleteStageSecret, enqueueEvaluateJudging, enqueueStage, readAhead } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
-import { parentVersionOf } from './judge/parent';
 import { runStage } from './run-stage';
 import { STAGES, stageKind, type StageName } from './stages';
-import { completeStage, failStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
+import { completeStage, failStage, type NextStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
 
 const log = logger.child({ component: 'training-watcher' });
 
@@ -16,18 +15,9 @@ const SAFETY_NET_DELAY_MS = 5_000;
 /** A token Secret without a running Job is swept once it is this old (its Job may still be on its way). */
 const TOKEN_SWEEP_MIN_AGE_MS = 60_000;
 
-/** GPU stages whose completion may queue evaluate next (sft without RLAIF, ppo with it). */
-const EVALUATE_MAY_FOLLOW = new Set<StageName>(['sft', 'ppo']);
-
 const TRAINING_SELECTOR = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' });
 
-interface Ref {
-  pipelineId: string;
-  stage: StageName;
-  attempt: number;
-}
-
-function refOf(obj: { metadata?: { annotations?: Record<string, string> } }): Ref | null {
+function refOf(obj: { metadata?: { annotations?: Record<string, string> } }): NextStage | null {
   const a = obj.metadata?.annotations ?? {};
   const pipelineId = a[ANNOTATIONS.pipelineId];
   const stage = a[ANNOTATIONS.stage] as StageName;
@@ -53,11 +43,11 @@ export class TrainingWatcher {
   private jobs?: WatchHandle;
   private pods?: WatchHandle;
   private timer?: NodeJS.Timeout;
-  private readonly pending = new Map<string, { ref: Ref; order: QueueKey; waiting: string | null }>();
+  private readonly pending = new Map<string, { ref: NextStage; order: QueueKey; waiting: string | null }>();
   private stopped = false;
   private lastSweep = 0;
   /** Job finish → stage transition handled (ms since the Job's condition appeared), for the bench. */
-  readonly handled: { at: number; ref: Ref; outcome: string }[] = [];
+  readonly handled: { at: number; ref: NextStage; outcome: string }[] = [];
 
   async start(reconcileEveryMs = 5_000): Promise<void> {
     const { client } = await getCluster();
@@ -157,12 +147,9 @@ export class TrainingWatcher {
         }
         return;
       } else if (complete) {
-        // When evaluate may come next, its Job's parent version is looked up while the completion is written:
-        // one round trip fewer between this Job and the next (the Job names its family for this).
-        const family = job.metadata?.annotations?.[ANNOTATIONS.family];
-        const parentLookup = family && EVALUATE_MAY_FOLLOW.has(ref.stage) ? parentVersionOf(family).catch(() => undefined) : undefined;
+        const ahead = readAhead(job);
         const completed = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
-        moved = completed && completed.next?.stage === 'evaluate' ? { ...completed, pipeline: { ...completed.pipeline, parentLookup } } : completed;
+        moved = completed && { ...completed, pipeline: { ...completed.pipeline, ...ahead } };
       } else {
         const { client } = await getCluster();
         const pods = (await client.list(Kinds.Pod, { labelSelector: labelSelector(trainingLabels(ref)) })).items;
@@ -190,7 +177,7 @@ export class TrainingWatcher {
   }
 
   /** The token Secret of an attempt whose Job finished: deleted at once, in the background (reconcile sweeps a miss). */
-  private forgetToken(ref: Ref) {
+  private forgetToken(ref: NextStage) {
     void deleteStageSecret(ref).catch((err) => log.warn({ err, ...ref }, 'deleting a finished attempt’s token Secret failed; reconcile retries'));
   }
 

@@ -30,7 +30,8 @@ const freshRow = {
 const pinStatement = prepared((database) =>
   database
     .insert(trainingWinRates)
-    .values(freshRow as unknown as typeof trainingWinRates.$inferInsert)
+    .values(freshRow)
+    // set's type admits no placeholders, though they are filled in there exactly as in values().
     .onConflictDoUpdate({ target: trainingWinRates.pipelineId, set: freshRow as unknown as Partial<typeof trainingWinRates.$inferInsert>, setWhere: sql`${trainingWinRates.attempt} < excluded.attempt` })
     .returning()
     .prepare('training_pin_win_rate_parent'),
