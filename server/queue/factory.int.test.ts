@@ -26,6 +26,25 @@ describe('enqueue', () => {
     await first.remove();
   });
 
+  it('adds the jobs enqueued in one turn together, each with its own options, a repeated id once', async () => {
+    const queue = getQueue('maintenance');
+    const [a, b] = [`tick-a-${randomUUID()}`, `tick-b-${randomUUID()}`];
+    const before = await queue.getJobCounts('waiting', 'delayed');
+    const jobs = await Promise.all([
+      enqueue('maintenance', 'expire-approvals', { olderThanHours: 1 }, { jobId: a }),
+      enqueue('maintenance', 'expire-approvals', { olderThanHours: 2 }, { jobId: b, delay: 60_000 }),
+      enqueue('maintenance', 'expire-approvals', { olderThanHours: 3 }, { jobId: a }),
+    ]);
+    const after = await queue.getJobCounts('waiting', 'delayed');
+
+    expect(jobs.map((j) => j.id)).toEqual([a, b, a]);
+    expect(after.waiting - before.waiting).toBe(1);
+    expect(after.delayed - before.delayed).toBe(1);
+    expect((await queue.getJob(a))?.data).toEqual({ olderThanHours: 1 });
+    expect(await (await queue.getJob(b))?.getState()).toBe('delayed');
+    await Promise.all([queue.remove(a), queue.remove(b)]);
+  });
+
   it('fills in payload defaults from the contract', async () => {
     const job = await enqueue('maintenance', 'expire-approvals', {}, { jobId: `defaults-${randomUUID()}` });
     expect(job.data).toEqual({ olderThanHours: 168 });

@@ -1,5 +1,6 @@
 import { type Job, type JobsOptions, Queue } from 'bullmq';
 import { getEnv } from '@/server/env';
+import { tickBatch } from '@/server/tick-batch';
 import { type JobInput, type JobName, type JobPayload, jobOptionsFor, payloadSchema, type QueueName } from './queues';
 import { getRedis } from './redis';
 
@@ -45,7 +46,24 @@ export async function enqueue<Q extends QueueName, J extends JobName<Q>>(
   // Only the options given: an explicit `undefined` would override the queue's defaults.
   const { jobId, delay, priority } = opts;
   const jobOpts: JobsOptions = Object.fromEntries(Object.entries({ jobId, delay, priority }).filter(([, v]) => v !== undefined));
-  return getQueue(queue).add(job, data, jobOpts) as Promise<Job<JobPayload<Q, J>>>;
+  return addInThisTick(queue)({ name: job, data, opts: jobOpts }) as Promise<Job<JobPayload<Q, J>>>;
+}
+
+type BulkJob = { name: string; data: unknown; opts: JobsOptions };
+const bulkAdders = new Map<QueueName, (job: BulkJob) => Promise<Job>>();
+
+/**
+ * Jobs enqueued on one queue in the same turn of the event loop are added with one `addBulk`: one round trip
+ * to Redis for a burst of stage transitions instead of one each. Each job keeps its own options (its id
+ * still deduplicates); if the bulk add fails, every enqueue of that turn rejects with its error.
+ */
+function addInThisTick(queue: QueueName): (job: BulkJob) => Promise<Job> {
+  let add = bulkAdders.get(queue);
+  if (!add) {
+    add = tickBatch((jobs: BulkJob[]) => getQueue(queue).addBulk(jobs));
+    bulkAdders.set(queue, add);
+  }
+  return add;
 }
 
 /** Closes every queue this process opened (their shared Redis client is closed by closeRedis()). */

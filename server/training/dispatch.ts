@@ -33,7 +33,26 @@ export function readAhead(finished: IJob): Pick<DispatchPipeline, 'parentLookup'
   const family = finished.metadata?.annotations?.[ANNOTATIONS.family];
   const stage = finished.metadata?.annotations?.[ANNOTATIONS.stage];
   if (!family || !stage || !EVALUATE_MAY_FOLLOW.has(stage)) return {};
-  return { parentLookup: parentVersionOf(family).catch(() => undefined) };
+  return { parentLookup: sharedParentLookup(family) };
+}
+
+const parentLookups = new Map<string, Promise<ParentVersion | null | undefined>>();
+
+/**
+ * One lookup per family at a time: dispatches that start while one is in flight share its answer (a burst
+ * of one family's Jobs finishing together asks once). A joiner's answer is the family's latest version as
+ * of at most a few milliseconds before it asked, as if its Job had finished that much earlier; a version
+ * registered meanwhile is a race either way. Only the read-ahead shares: the pin's fallback lookup reads afresh.
+ */
+function sharedParentLookup(family: string): Promise<ParentVersion | null | undefined> {
+  let lookup = parentLookups.get(family);
+  if (!lookup) {
+    lookup = parentVersionOf(family)
+      .catch(() => undefined)
+      .finally(() => parentLookups.delete(family));
+    parentLookups.set(family, lookup);
+  }
+  return lookup;
 }
 
 const PRIORITY: Record<PipelineConfig['priority'], number> = { high: 1, normal: 5, low: 10 };

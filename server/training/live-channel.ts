@@ -28,13 +28,33 @@ export const liveChannel = () => `${getEnv().REDIS_PREFIX}:training:changed`;
 const log = logger.child({ component: 'training-live' });
 let lastErrorAt = 0;
 
+/** Changes noted in this turn of the event loop, by pipeline id, published together at the end of it. */
+let pending: Map<string, Set<LiveKind>> | null = null;
+
 /**
- * Fire-and-forget: one PUBLISH on the process's shared Redis client for any number of pipelines. Never
- * throws and never waits: live pages are a convenience on top of committed state (their fallback poll
- * catches up), so a Redis hiccup must not fail or slow a transition. Errors are logged at most every 10 s.
+ * Fire-and-forget: notes the changes and publishes everything noted in this turn of the event loop as ONE
+ * PUBLISH on the process's shared Redis client (a burst of transitions or trainer events in one turn is one
+ * message, one pipeline's kinds merged). Never throws and never waits: live pages are a convenience on top
+ * of committed state (their fallback poll catches up), so a Redis hiccup must not fail or slow a transition.
+ * Errors are logged at most every 10 s.
  */
 export function publishPipelineChanges(changes: PipelineChange[]): void {
   if (!changes.length) return;
+  if (!pending) {
+    pending = new Map();
+    setImmediate(flush);
+  }
+  for (const { id, kinds } of changes) {
+    const known = pending.get(id);
+    if (known) for (const k of kinds) known.add(k);
+    else pending.set(id, new Set(kinds));
+  }
+}
+
+function flush() {
+  const batch = pending!;
+  pending = null;
+  const changes: PipelineChange[] = [...batch].map(([id, kinds]) => ({ id, kinds: [...kinds] }));
   try {
     getRedis()
       .publish(liveChannel(), JSON.stringify(changes))

@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { db, type DbOrTx, prepared, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
-import { appendLogLinesCte, type AttemptRow, pruneOverLimit, writeLogLines } from './logs';
+import { tickBatch } from '@/server/tick-batch';
+import { appendLogLinesCte, type AttemptRow, type LogLine, pruneOverLimit, writeLogLines } from './logs';
 import { RLAIF_STAGES, type StageName } from './stages';
 
 /*
@@ -61,9 +62,20 @@ async function queueStage(tx: Tx, stage: StageRow): Promise<NextStage> {
   return { pipelineId: stage.pipelineId, stage: stage.stage as StageName, attempt };
 }
 
-/** Appends a line to the pipeline's log tail (worker stages and state changes); `tx` writes it with a state change. */
+/** Lines appended in one turn of the event loop, by any pipeline, go to the database in one statement. */
+const appendLogBatched = tickBatch(async (lines: LogLine[]) => {
+  await writeLogLines(lines);
+  return lines.map(() => undefined);
+});
+
+/**
+ * Appends a line to the pipeline's log tail (worker stages and state changes); `tx` writes it with a state
+ * change. Without one, lines written in the same turn of the event loop (a burst of transitions, a worker
+ * stage's progress) share one statement.
+ */
 export async function appendLog(pipelineId: string, stage: StageName, attempt: number, line: string, tx?: DbOrTx) {
-  await writeLogLines([{ pipelineId, stage, attempt, line: line.slice(0, 4000) }], tx);
+  const entry = { pipelineId, stage, attempt, line: line.slice(0, 4000) };
+  await (tx ? writeLogLines([entry], tx) : appendLogBatched(entry));
 }
 
 const claimQueuedStage = prepared((database) =>

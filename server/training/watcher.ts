@@ -14,6 +14,8 @@ const log = logger.child({ component: 'training-watcher' });
 const SAFETY_NET_DELAY_MS = 5_000;
 /** A token Secret without a running Job is swept once it is this old (its Job may still be on its way). */
 const TOKEN_SWEEP_MIN_AGE_MS = 60_000;
+/** How long after its Job finished an attempt's token Secret is deleted (see forgetToken). */
+const TOKEN_DELETE_DELAY_MS = 1_000;
 
 const TRAINING_SELECTOR = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'training' });
 
@@ -46,6 +48,8 @@ export class TrainingWatcher {
   private readonly pending = new Map<string, { ref: NextStage; order: QueueKey; waiting: string | null }>();
   private stopped = false;
   private lastSweep = 0;
+  /** Finished attempts whose token Secret is still to be deleted (forgetToken), oldest first. */
+  private readonly tokenDeletes: NextStage[] = [];
   /** Job finish → stage transition handled (ms since the Job's condition appeared), for the bench. */
   readonly handled: { at: number; ref: NextStage; outcome: string }[] = [];
 
@@ -176,9 +180,23 @@ export class TrainingWatcher {
     }
   }
 
-  /** The token Secret of an attempt whose Job finished: deleted at once, in the background (reconcile sweeps a miss). */
+  /**
+   * The token Secret of an attempt whose Job finished (its token is refused from then on): deleted in the
+   * background, a moment later and one at a time, so that a burst of finishing Jobs does not make the next
+   * stages' dispatches share the cluster API with as many deletes. Reconcile sweeps a miss (a process
+   * stopped with deletes still queued).
+   */
   private forgetToken(ref: NextStage) {
-    void deleteStageSecret(ref).catch((err) => log.warn({ err, ...ref }, 'deleting a finished attempt’s token Secret failed; reconcile retries'));
+    this.tokenDeletes.push(ref);
+    if (this.tokenDeletes.length > 1) return;
+    const drain = async () => {
+      for (let next = this.tokenDeletes[0]; next && !this.stopped; next = this.tokenDeletes[0]) {
+        await deleteStageSecret(next).catch((err) => log.warn({ err, ...next }, 'deleting a finished attempt’s token Secret failed; reconcile retries'));
+        this.tokenDeletes.shift();
+      }
+      this.tokenDeletes.length = 0;
+    };
+    setTimeout(() => void drain(), TOKEN_DELETE_DELAY_MS).unref();
   }
 
   private trackPod(pod: IPod, deleted: boolean) {
