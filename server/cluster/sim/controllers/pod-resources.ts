@@ -3,8 +3,30 @@ import { parseQuantity } from '../util/quantity';
 
 export type ResourceList = Record<string, number>;
 
-/** What a pod asks for: per resource, the sum over containers (max with init containers). */
-export function podRequests(spec: IPodSpec | undefined): ResourceList {
+/*
+ * The scheduler adds up every bound pod's requests and every node's allocatable on each pass, and a pass runs
+ * for every pod created, finished or deleted: a burst of Jobs made that quadratic in quantity parsing. Stored
+ * objects are deep-frozen (../store.ts), so a frozen spec or list is parsed once and remembered by identity.
+ */
+const requestsOf = new WeakMap<object, ResourceList>();
+const capacities = new WeakMap<object, ResourceList>();
+
+function remembered<T extends object>(cache: WeakMap<object, ResourceList>, key: T | undefined, compute: (key: T | undefined) => ResourceList): ResourceList {
+  if (!key || !Object.isFrozen(key)) return compute(key);
+  let value = cache.get(key);
+  if (!value) {
+    value = Object.freeze(compute(key)) as ResourceList;
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** What a pod asks for: per resource, the sum over containers (max with init containers). Do not mutate the result. */
+export function podRequests(spec: IPodSpec | undefined): Readonly<ResourceList> {
+  return remembered(requestsOf, spec, sumRequests);
+}
+
+function sumRequests(spec: IPodSpec | undefined): ResourceList {
   const sum: ResourceList = {};
   const of = (c: NonNullable<IPodSpec['containers']>[number]) => {
     const out: ResourceList = {};
@@ -17,7 +39,12 @@ export function podRequests(spec: IPodSpec | undefined): ResourceList {
   return sum;
 }
 
-export function capacityOf(list: Record<string, unknown> | undefined): ResourceList {
+/** Parsed quantities of a node's capacity or allocatable. Do not mutate the result. */
+export function capacityOf(list: Record<string, unknown> | undefined): Readonly<ResourceList> {
+  return remembered(capacities, list, parseList);
+}
+
+function parseList(list: Record<string, unknown> | undefined): ResourceList {
   const out: ResourceList = {};
   for (const [k, v] of Object.entries(list ?? {})) out[k] = parseQuantity(v) ?? 0;
   return out;
