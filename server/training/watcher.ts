@@ -181,7 +181,7 @@ export class TrainingWatcher {
   }
 
   /**
-   * The token Secret of an attempt whose Job finished (its token is refused from then on): deleted in the
+   * The token Secret of an attempt whose Job finished (its token is of no use any more): deleted in the
    * background, a moment later and one at a time, so that a burst of finishing Jobs does not make the next
    * stages' dispatches share the cluster API with as many deletes. Reconcile sweeps a miss (a process
    * stopped with deletes still queued).
