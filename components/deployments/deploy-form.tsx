@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
+import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
 import { useCan } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
@@ -11,9 +12,12 @@ import { Card } from '@/components/ui/card';
 import { Field, FormError } from '@/components/ui/field';
 import { deploymentHref } from './types';
 
-const fields = ['model', 'version', 'environment', 'replicas', 'resources.gpu', 'resources.cpu', 'resources.memory'] as const;
+const fields = ['model', 'version', 'environment', 'replicas', 'resources.gpu', 'resources.cpu', 'resources.memory', 'reason'] as const;
 
-/** Deploy a version to staging (or, for admins, production). The server validates everything. */
+/**
+ * Deploy a version to staging, or to production: admins deploy at once, others ask for an admin's
+ * approval (the request waits on /approvals). The server validates everything.
+ */
 export function DeployForm({ onCancel, model: fixedModel }: { onCancel: () => void; model?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -21,6 +25,9 @@ export function DeployForm({ onCancel, model: fixedModel }: { onCancel: () => vo
   const canProduction = useCan('deployments:production');
   const models = useQuery(trpc.registry.listModels.queryOptions({ limit: 200, offset: 0 }, { enabled: !fixedModel }));
   const [model, setModel] = useState(fixedModel ?? '');
+  const [environment, setEnvironment] = useState<'staging' | 'production'>('staging');
+  const needsApproval = environment === 'production' && !canProduction;
+  const request = useMutation(trpc.deployments.requestProduction.mutationOptions());
   const deploy = useMutation(
     trpc.deployments.deploy.mutationOptions({
       onSuccess: (d) => {
@@ -29,21 +36,21 @@ export function DeployForm({ onCancel, model: fixedModel }: { onCancel: () => vo
       },
     }),
   );
-  const errors = formErrors(deploy.error, fields, { prefix: 'body.' });
+  const errors = formErrors(needsApproval ? request.error : deploy.error, fields, { prefix: 'body.' });
+  const pending = deploy.isPending || request.isPending;
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const text = (k: string) => String(form.get(k) ?? '').trim();
-    deploy.mutate({
-      model,
-      body: {
-        environment: text('environment') as 'staging' | 'production',
-        version: text('version') || undefined,
-        replicas: Number(text('replicas')),
-        resources: { gpu: Number(text('gpu')), cpu: text('cpu'), memory: text('memory') },
-      },
-    });
+    const body = {
+      environment,
+      version: text('version') || undefined,
+      replicas: Number(text('replicas')),
+      resources: { gpu: Number(text('gpu')), cpu: text('cpu'), memory: text('memory') },
+    };
+    if (needsApproval) request.mutate({ model, body: { ...body, reason: text('reason') } });
+    else deploy.mutate({ model, body });
   }
 
   return (
@@ -64,9 +71,9 @@ export function DeployForm({ onCancel, model: fixedModel }: { onCancel: () => vo
             </Field>
           )}
           <Field label="Environment" error={errors.environment}>
-            <select className="select" name="environment" defaultValue="staging">
+            <select className="select" name="environment" value={environment} onChange={(e) => setEnvironment(e.target.value as 'staging' | 'production')}>
               <option value="staging">staging</option>
-              {canProduction && <option value="production">production</option>}
+              <option value="production">{canProduction ? 'production' : 'production (needs an admin’s approval)'}</option>
             </select>
           </Field>
           <Field label="Version" error={errors.version} hint="Empty: the model's staging or production version.">
@@ -84,12 +91,22 @@ export function DeployForm({ onCancel, model: fixedModel }: { onCancel: () => vo
           <Field label="Memory" error={errors['resources.memory']}>
             <input className="input mono" name="memory" defaultValue="16Gi" />
           </Field>
+          {needsApproval && (
+            <Field label="Why production?" error={errors.reason} hint="An admin other than you approves the request; approving deploys it.">
+              <input className="input" name="reason" autoComplete="off" maxLength={1000} placeholder="e.g. A/B test shipped this version" />
+            </Field>
+          )}
         </div>
+        {request.data && (
+          <div className="notice notice-success" role="status">
+            Production deploy of {request.data.model} {request.data.version} requested; it waits for an admin on <Link href="/approvals">Approvals</Link>.
+          </div>
+        )}
         <div className="row gap-sm">
-          <Button type="submit" variant="primary" pending={deploy.isPending}>
-            Deploy
+          <Button type="submit" variant="primary" pending={pending}>
+            {needsApproval ? 'Request approval' : 'Deploy'}
           </Button>
-          <Button variant="ghost" onClick={onCancel} disabled={deploy.isPending}>
+          <Button variant="ghost" onClick={onCancel} disabled={pending}>
             Cancel
           </Button>
         </div>

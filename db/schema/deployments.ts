@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { modelFamilies, modelVersions } from './registry';
+import { approvalStatusEnum, modelFamilies, modelVersions } from './registry';
 
 /**
  * Deployments of model versions to the cluster: one row per family and environment while deployed
@@ -134,4 +134,39 @@ export const deploymentActions = pgTable(
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('deployment_actions_deployment_idx').on(t.deploymentId, t.id)],
+);
+
+/**
+ * A production deploy asked for by someone who may not deploy to production (an ML engineer): the
+ * request as validated, with its version pinned, until an admin other than the requester approves it
+ * (which deploys it) or rejects it. At most one pending request per family and environment.
+ */
+export const deploymentRequests = pgTable(
+  'deployment_requests',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    familyId: uuid()
+      .notNull()
+      .references(() => modelFamilies.id),
+    familySlug: text().notNull(),
+    environment: deploymentEnvironmentEnum().notNull(),
+    version: text().notNull(),
+    /** The deploy body as validated, `version` pinned: what the approval deploys. */
+    input: jsonb().$type<Record<string, unknown>>().notNull(),
+    reason: text().notNull(),
+    status: approvalStatusEnum().notNull().default('pending'),
+    requestedById: text().notNull(),
+    requestedByLabel: text().notNull(),
+    decidedById: text(),
+    decidedByLabel: text(),
+    decisionReason: text(),
+    /** The deployment the approval created or updated. */
+    deploymentId: uuid().references(() => deployments.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('deployment_requests_pending_key').on(t.familyId, t.environment).where(sql`${t.status} = 'pending'`),
+    index('deployment_requests_status_idx').on(t.status, t.createdAt),
+  ],
 );

@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { type DeploymentSpec, deployments } from '@/db/schema/deployments';
 import { recordAudit } from '@/server/audit/service';
-import { assertAccess } from '@/server/auth/access';
+import { assertAccess, hasAccess, rolesWith } from '@/server/auth/access';
 import type { RequestMeta } from '@/server/auth/actor';
 import { getCluster, modelServerName } from '@/server/cluster';
-import { ConflictError, uniqueViolation, ValidationError } from '@/server/errors';
+import { ConflictError, ForbiddenError, uniqueViolation, ValidationError } from '@/server/errors';
 import { getFamilyDetail } from '@/server/registry/families';
 import { recordHistory } from '@/server/registry/history';
 import { resolveFamily, resolveVersion, type VersionRow } from '@/server/registry/refs';
@@ -16,7 +16,7 @@ import { assertNotUndeploying, findLive, recordAction } from './store';
 import { describeDeployment } from './status';
 
 /** The version to deploy: the one named, else the family's alias for the environment. */
-async function pickVersion(family: Awaited<ReturnType<typeof resolveFamily>>, input: DeployInput): Promise<VersionRow> {
+export async function pickVersion(family: Awaited<ReturnType<typeof resolveFamily>>, input: DeployInput): Promise<VersionRow> {
   let version: VersionRow;
   if (input.version) {
     version = await resolveVersion(db, family, input.version);
@@ -29,20 +29,9 @@ async function pickVersion(family: Awaited<ReturnType<typeof resolveFamily>>, in
   return version;
 }
 
-/**
- * Deploys a version of a model to an environment: records it and applies the Deployment, Service,
- * HPA, ServiceMonitor and PrometheusRule. Deploying another version where one runs is a rolling
- * update. Everything is checked before anything is written; a cluster failure rolls the rows back.
- */
-export async function deployModel(meta: RequestMeta, familyRef: string, input: DeployInput) {
-  assertAccess(meta.actor, 'deployments:write');
-  if (input.environment === 'production') assertAccess(meta.actor, 'deployments:production');
-  const family = await resolveFamily(db, familyRef);
-  const version = await pickVersion(family, input);
-  const cluster = await getCluster();
-  await assertGpuFits(cluster, input.resources.gpu);
-
-  const spec: DeploymentSpec = {
+/** What a deploy request runs, version resolved; deploying and requesting a production deploy build it alike. */
+export function deploymentSpecOf(family: { slug: string }, version: VersionRow, input: DeployInput): DeploymentSpec {
+  return {
     version: version.version,
     versionId: version.id,
     modelPath: modelPathOf(family.slug, version.version, version.artifactUri),
@@ -55,6 +44,27 @@ export async function deployModel(meta: RequestMeta, familyRef: string, input: D
     alerts: input.alerts ?? {},
     restartedAt: null,
   };
+}
+
+/**
+ * Deploys a version of a model to an environment: records it and applies the Deployment, Service,
+ * HPA, ServiceMonitor and PrometheusRule. Deploying another version where one runs is a rolling
+ * update. Everything is checked before anything is written; a cluster failure rolls the rows back.
+ */
+export async function deployModel(meta: RequestMeta, familyRef: string, input: DeployInput) {
+  assertAccess(meta.actor, 'deployments:write');
+  if (input.environment === 'production' && !hasAccess(meta.actor.role, 'deployments:production')) {
+    throw new ForbiddenError(
+      `Role "${meta.actor.role}" may not deploy to production (needs deployments:production: ${rolesWith('deployments:production').join(', ')}); ask for an admin's approval with POST /api/v1/deploy/${familyRef}/requests`,
+      'environment',
+    );
+  }
+  const family = await resolveFamily(db, familyRef);
+  const version = await pickVersion(family, input);
+  const cluster = await getCluster();
+  await assertGpuFits(cluster, input.resources.gpu);
+
+  const spec = deploymentSpecOf(family, version, input);
   const target = { familySlug: family.slug, environment: input.environment, name: modelServerName(family.slug, input.environment), namespace: cluster.identity.namespace };
   // Builds (and so validates) the manifests before anything is written.
   const manifests = buildManifests(target, spec);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deploymentActionKindEnum, deploymentEnvironmentEnum, deploymentStatusEnum, healthStatusEnum } from '@/db/schema/deployments';
+import { approvalStatusEnum } from '@/db/schema/registry';
 
 /** Response shapes for the OpenAPI document; they mirror the service return types (status.ts). */
 const isoDate = z.iso.datetime({ offset: true });
@@ -57,3 +58,23 @@ export const deployResponse = z
 export const statusResponse = z.object({ model: z.string(), familyId: z.uuid(), environments: z.array(deployResponse) }).meta({ id: 'DeploymentStatus' });
 
 export const undeployResponse = z.object({ id: z.uuid(), removed: z.literal(true), model: z.string(), environment: z.enum(deploymentEnvironmentEnum.enumValues) });
+
+export const deploymentRequestResponse = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(approvalStatusEnum.enumValues),
+    familyId: z.uuid(),
+    model: z.string(),
+    environment: z.enum(deploymentEnvironmentEnum.enumValues),
+    version: z.string(),
+    input: z.record(z.string(), z.unknown()).describe('The deploy body as validated, version pinned: what an approval deploys'),
+    reason: z.string(),
+    requestedById: z.string(),
+    requestedBy: z.string(),
+    decidedBy: z.string().nullable(),
+    decisionReason: z.string().nullable(),
+    deploymentId: z.uuid().nullable(),
+    createdAt: isoDate,
+    decidedAt: isoDate.nullable(),
+  })
+  .meta({ id: 'DeploymentRequest' });

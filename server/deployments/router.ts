@@ -1,7 +1,20 @@
 import { createTRPCRouter, scopedProcedure } from '@/server/api/trpc';
 import { deployModel } from './deploy';
 import { scaleDeployment } from './scale';
-import { deploymentIdSchema, deploySchema, environmentSchema, healthSeriesSchema, listDeploymentsSchema, modelRef, scaleSchema } from './schemas';
+import { approveDeploymentRequest, listDeploymentRequests, rejectDeploymentRequest, requestProductionDeploy } from './requests';
+import {
+  decisionSchema,
+  deploymentIdSchema,
+  deploymentRequestIdSchema,
+  deploymentRequestSchema,
+  deploySchema,
+  environmentSchema,
+  healthSeriesSchema,
+  listDeploymentRequestsSchema,
+  listDeploymentsSchema,
+  modelRef,
+  scaleSchema,
+} from './schemas';
 import { describeDeployment, getDeployStatus, healthSeries, listDeployments } from './status';
 import { undeployModel } from './undeploy';
 import { z } from 'zod';
@@ -19,5 +32,10 @@ export const deploymentsRouter = createTRPCRouter({
   health: scopedProcedure('deployments:read').input(healthSeriesSchema).query(({ input }) => healthSeries(input.id, input.minutes)),
   deploy: scopedProcedure('deployments:write').input(model.extend({ body: deploySchema })).mutation(({ ctx, input }) => deployModel(ctx.meta, input.model, input.body)),
   scale: scopedProcedure('deployments:write').input(model.extend(scaleSchema.shape)).mutation(({ ctx, input }) => scaleDeployment(ctx.meta, input.model, { environment: input.environment, replicas: input.replicas })),
+  /** Production deploys for those who may not deploy to production: asked here, decided on /approvals. */
+  requestProduction: scopedProcedure('deployments:write').input(model.extend({ body: deploymentRequestSchema })).mutation(({ ctx, input }) => requestProductionDeploy(ctx.meta, input.model, input.body)),
+  listRequests: scopedProcedure('approvals:read').input(listDeploymentRequestsSchema).query(({ ctx, input }) => listDeploymentRequests(ctx.meta, input)),
+  approveRequest: scopedProcedure('approvals:decide').input(deploymentRequestIdSchema.extend(decisionSchema.shape)).mutation(({ ctx, input }) => approveDeploymentRequest(ctx.meta, input.id, input.reason)),
+  rejectRequest: scopedProcedure('approvals:decide').input(deploymentRequestIdSchema.extend(decisionSchema.shape)).mutation(({ ctx, input }) => rejectDeploymentRequest(ctx.meta, input.id, input.reason)),
   undeploy: scopedProcedure('deployments:write').input(model.extend({ environment: environmentSchema })).mutation(({ ctx, input }) => undeployModel(ctx.meta, input.model, input.environment)),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deploymentEnvironmentEnum } from '@/db/schema/deployments';
-import { modelRef, semverString } from '@/server/registry/schemas';
+import { approvalStatusEnum } from '@/db/schema/registry';
+import { decisionSchema, modelRef, semverString } from '@/server/registry/schemas';
 import { DEFAULT_RESTART_AFTER_FAILURES, DEFAULT_ROLLBACK_WINDOW_MINUTES, deploymentConfig } from './config';
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
@@ -100,4 +101,18 @@ export const listDeploymentsSchema = z.object({
 export const deploymentIdSchema = z.object({ id: z.uuid('must be a deployment id') });
 export const healthSeriesSchema = deploymentIdSchema.extend({ minutes: z.number().int().min(1).max(24 * 60).default(30) });
 
-export { modelRef };
+export { decisionSchema, modelRef };
+
+/** `POST /api/v1/deploy/{model_id}/requests`: a production deploy for an admin to approve. */
+export const deploymentRequestSchema = deploySchema.and(
+  z.object({ reason: z.string({ error: 'must say why this version should go to production' }).trim().min(3, 'must say why (at least 3 characters)').max(1000, 'must be at most 1000 characters') }),
+);
+export type DeploymentRequestInput = z.infer<typeof deploymentRequestSchema>;
+
+export const listDeploymentRequestsSchema = z.object({
+  status: z.enum(approvalStatusEnum.enumValues, { error: `must be one of ${approvalStatusEnum.enumValues.join(', ')}` }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListDeploymentRequestsInput = z.infer<typeof listDeploymentRequestsSchema>;
+
+export const deploymentRequestIdSchema = z.object({ id: z.uuid('must be a deployment request id') });

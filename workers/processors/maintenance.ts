@@ -1,3 +1,4 @@
+import { expireStaleDeploymentRequests } from '@/server/deployments/requests';
 import { expireStaleApprovals } from '@/server/registry/approvals';
 import { pruneTrainingLogs } from '@/server/training/log-retention';
 import type { QueueProcessor } from '../register';
@@ -6,8 +7,10 @@ import type { QueueProcessor } from '../register';
 export const maintenanceProcessor: QueueProcessor<'maintenance'> = async ({ name, payload, meta }) => {
   switch (name) {
     case 'expire-approvals': {
+      // Registry approvals and production deploy requests share the limit: both wait on an admin.
       const expired = await expireStaleApprovals(meta, payload.olderThanHours);
-      return { expired };
+      const expiredDeployRequests = await expireStaleDeploymentRequests(meta, payload.olderThanHours);
+      return { expired, expiredDeployRequests };
     }
     case 'prune-training-logs':
       return pruneTrainingLogs(payload);
