@@ -15,6 +15,7 @@ import { podRestarts, readRollout } from '../rollout';
 import type { DeploymentRow } from '../store';
 import { diffSamples, histogramQuantile, parseServerMetrics, type ServerSample, sumSamples } from './prometheus';
 import { probeChat, probeHealth, scrapeMetrics } from './probe';
+import { scrapeTargets } from './targets';
 import { decideRecovery, summariseHealth } from './summarise';
 
 /*
@@ -101,30 +102,38 @@ async function checkOne(cluster: Cluster, snap: ClusterSnapshot, row: Deployment
   const urls = deployment ? await serviceBaseUrls(cluster, row, { service, pods }) : [];
   const base = urls.length ? urls[roundRobin++ % urls.length] : null;
   const tryProbes = !!base && rollout.desired > 0;
+  // /metrics of each ready pod on its own (not through the Service, which may pick another pod each time).
+  const targets = deployment ? await scrapeTargets(cluster, row, service, pods) : [];
   const [health, chat, scrapes] = await Promise.all([
     tryProbes ? probeHealth(base!, timeoutMs) : null,
     tryProbes ? probeChat(base!, row.familySlug, timeoutMs) : null,
-    Promise.all(urls.map(async (u) => [u, await scrapeMetrics(u, timeoutMs)] as const)),
+    Promise.all(targets.map(async (t) => ({ target: t, text: await scrapeMetrics(t.url, timeoutMs), at: Date.now() }))),
   ]);
 
-  // Interval figures from the model servers' /metrics against this process's previous scrape.
+  // Interval figures per pod against this process's previous scrape of the same pod, then summed.
   const previous = lastScrapes.get(row.id) ?? new Map<string, ServerSample>();
   const nowScrapes = new Map<string, ServerSample>();
   const deltas: ServerSample[] = [];
-  const now = Date.now();
-  for (const [u, text] of scrapes) {
-    if (text === null) continue;
-    const sample = parseServerMetrics(text, now);
-    nowScrapes.set(u, sample);
-    deltas.push(diffSamples(sample, previous.get(u)));
+  let tokensPerSecond: number | null = null;
+  for (const { target, text, at } of scrapes) {
+    const before = previous.get(target.key);
+    if (text === null) {
+      // Keep the pod's last good scrape, so the next difference still covers one pod's interval.
+      if (before) nowScrapes.set(target.key, before);
+      continue;
+    }
+    const sample = parseServerMetrics(text, at);
+    nowScrapes.set(target.key, sample);
+    const delta = diffSamples(sample, before);
+    deltas.push(delta);
+    // A pod seen for the first time has no interval yet: its counters count for latency, not for the rate.
+    if (before) tokensPerSecond = (tokensPerSecond ?? 0) + delta.generationTokens / Math.max(0.001, (at - before.at) / 1000);
   }
   lastScrapes.set(row.id, nowScrapes);
   const total = sumSamples(deltas);
-  const elapsedS = Math.max(0.001, Math.min(...[...previous.values()].map((s) => (now - s.at) / 1000), deploymentConfig().healthIntervalMs / 1000));
   const p50 = histogramQuantile(0.5, total.buckets);
   const p95 = histogramQuantile(0.95, total.buckets);
   const errorRate = total.chatRequests > 0 ? total.chatErrors / total.chatRequests : null;
-  const tokensPerSecond = deltas.length && previous.size ? total.generationTokens / elapsedS : null;
 
   const thresholds = {
     errorRate: Number(row.spec.alerts.errorRate ?? DEFAULT_ALERT_THRESHOLDS.errorRate),
@@ -171,6 +180,11 @@ async function checkOne(cluster: Cluster, snap: ClusterSnapshot, row: Deployment
   };
 }
 
+/** Bounded retention: checks older than NEUROWEAVER_HEALTH_RETENTION_HOURS go (every deployment's, removed ones' too). */
+async function pruneChecks(q: Pick<typeof db, 'delete'>, now: Date, retentionHours: number) {
+  await q.delete(deploymentHealthChecks).where(lt(deploymentHealthChecks.at, new Date(now.getTime() - retentionHours * 3_600_000)));
+}
+
 let inFlight = false;
 
 /** One round over every active deployment. Overlapping calls in one process skip (returns null). */
@@ -188,7 +202,12 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
   const started = performance.now();
   const { probeTimeoutMs, retentionHours } = deploymentConfig();
   const rows = await db.select().from(deployments).where(eq(deployments.status, 'active'));
-  if (rows.length === 0) return { checked: 0, ms: performance.now() - started, results: [], actions: [], phases: { rows: performance.now() - started, cluster: 0, checks: 0, write: 0 } };
+  if (rows.length === 0) {
+    // Nothing to check, but checks of deployments removed since still age out.
+    lastScrapes.clear();
+    await pruneChecks(db, new Date(), retentionHours);
+    return { checked: 0, ms: performance.now() - started, results: [], actions: [], phases: { rows: performance.now() - started, cluster: 0, checks: 0, write: 0 } };
+  }
   const tRows = performance.now();
   const cluster = await getCluster();
   const namespaces = [...new Set(rows.map((r) => r.namespace))];
@@ -220,7 +239,7 @@ async function round(meta: RequestMeta): Promise<RoundResult> {
       update ${deployments} d set health = v.status, health_reason = v.reason, consecutive_failures = v.failures, last_checked_at = ${now}
       from (values ${values}) as v(id, status, reason, failures)
       where d.id = v.id and d.status = 'active'`);
-    await tx.delete(deploymentHealthChecks).where(lt(deploymentHealthChecks.at, new Date(now.getTime() - retentionHours * 3_600_000)));
+    await pruneChecks(tx, now, retentionHours);
   });
 
   const tWrite = performance.now();
