@@ -12,7 +12,7 @@ import { resolveFamily, resolveVersion, type VersionRow } from '@/server/registr
 import { DEFAULT_RESTART_AFTER_FAILURES, DEFAULT_ROLLBACK_WINDOW_MINUTES } from './config';
 import { applyManifests, assertGpuFits, buildManifests, modelPathOf } from './manifests';
 import type { DeployInput } from './schemas';
-import { assertNotUndeploying, findLive, recordAction } from './store';
+import { assertNotUndeploying, findLive, recordAction, targetOf } from './store';
 import { describeDeployment } from './status';
 
 /** The version to deploy: the one named, else the family's alias for the environment. */
@@ -49,7 +49,8 @@ export function deploymentSpecOf(family: { slug: string }, version: VersionRow, 
 /**
  * Deploys a version of a model to an environment: records it and applies the Deployment, Service,
  * HPA, ServiceMonitor and PrometheusRule. Deploying another version where one runs is a rolling
- * update. Everything is checked before anything is written; a cluster failure rolls the rows back.
+ * update. Everything is checked before anything is written; a cluster failure rolls the rows back and
+ * puts the cluster objects back as they were (see applyManifests).
  */
 export async function deployModel(meta: RequestMeta, familyRef: string, input: DeployInput) {
   assertAccess(meta.actor, 'deployments:write');
@@ -67,7 +68,7 @@ export async function deployModel(meta: RequestMeta, familyRef: string, input: D
   const spec = deploymentSpecOf(family, version, input);
   const target = { familySlug: family.slug, environment: input.environment, name: modelServerName(family.slug, input.environment), namespace: cluster.identity.namespace };
   // Builds (and so validates) the manifests before anything is written.
-  const manifests = buildManifests(target, spec);
+  buildManifests(target, spec);
 
   try {
     const id = await db.transaction(async (tx) => {
@@ -118,8 +119,9 @@ export async function deployModel(meta: RequestMeta, familyRef: string, input: D
         targetLabel: `${family.slug} (${input.environment})`,
         summary: { version: spec.version, previous: existing?.version ?? null, replicas: spec.replicas, resources: spec.resources, autoscaling: spec.autoscaling },
       });
-      // Last: if the cluster refuses, the rows above roll back.
-      await applyManifests(cluster, manifests);
+      // Last: if the cluster refuses, the rows above roll back and the objects go back to the running spec.
+      // Rebuilt: spec.restartedAt was carried over above, and the template must keep it (or pods restart).
+      await applyManifests(cluster, buildManifests(target, spec), { previous: existing ? buildManifests(targetOf(existing), existing.spec) : null });
       return id;
     });
     return describeDeployment(id);

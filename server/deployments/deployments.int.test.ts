@@ -1,12 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db/client';
 import { auditEvents } from '@/db/schema/audit';
 import { deploymentActions, deploymentHealthChecks, deployments } from '@/db/schema/deployments';
 import { modelHistory } from '@/db/schema/registry';
 import { type Actor, systemActor } from '@/server/auth/actor';
-import { type Cluster, type KindRef, Kinds, LABELS, labelSelector, MANAGED_BY } from '@/server/cluster';
+import { type ApplicableObject, type Cluster, ClusterUnavailableError, type KindRef, Kinds, type KubeObject, LABELS, labelSelector, labelValue, MANAGED_BY, modelServerName } from '@/server/cluster';
 import { joinTestSimulator } from '@/server/cluster/overview/testing';
 import type { Simulator } from '@/server/cluster/sim';
 import { fastOptions } from '@/server/cluster/sim/testing/fast-options';
@@ -21,10 +21,12 @@ import { client, startRestServer } from '@/test/rest-client';
 import { closeWorkers, register } from '@/workers/register';
 import { deploymentsProcessor } from '@/workers/processors/deployments';
 import { renderMetrics } from '@/server/metrics/collect';
+import { deploymentConfig } from './config';
 import { deployModel } from './deploy';
 import { clearEndpointCache, findServingEndpoint } from './endpoints';
 import { runHealthRound } from './health/monitor';
 import { DEPLOYMENT_KINDS } from './manifests';
+import { restartDeployment, rollbackDeployment } from './recovery';
 import { scaleDeployment } from './scale';
 import { describeDeployment, getDeployStatus } from './status';
 import { beginUndeploy, undeployModel } from './undeploy';
@@ -43,7 +45,8 @@ const small = { gpu: 0, cpu: '1', memory: '2Gi' };
 const system = { actor: systemActor, requestId: 'test-monitor' };
 
 beforeAll(async () => {
-  ({ sim, cluster, stop: stopSim } = await joinTestSimulator(fastOptions({ timings: { readyDelayMs: 500 } })));
+  // A model server takes 200 ms (real time) to turn ready: long enough to watch a rolling update through GET status.
+  ({ sim, cluster, stop: stopSim } = await joinTestSimulator(fastOptions({ timings: { readyDelayMs: 20_000 } })));
   [admin, admin2, engineer] = await Promise.all([testUser('admin'), testUser('admin'), testUser('ml_engineer')]);
   rest = await startRestServer();
   [mlKey, adminKey] = await Promise.all([testApiKey('ml_engineer'), testApiKey('admin')]);
@@ -79,6 +82,50 @@ async function chatThrough(familyId: string, version: string) {
 }
 
 const byLabel = (name: string) => labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.instance]: name });
+
+/** Every object of every deployment kind carrying the model's labels: name, labels and spec (what we apply), by kind. */
+async function modelObjects(familySlug: string) {
+  const selector = labelSelector({ [LABELS.managedBy]: MANAGED_BY, [LABELS.family]: labelValue(familySlug) });
+  const out: Record<string, Array<{ name?: string; labels?: Record<string, string>; spec: unknown }>> = {};
+  for (const kind of [...DEPLOYMENT_KINDS] as KindRef[]) {
+    const { items } = await cluster.client.list(kind, { labelSelector: selector });
+    out[kind.kind] = items.map((o: KubeObject) => ({ name: o.metadata?.name, labels: o.metadata?.labels, spec: o.spec })).sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+  }
+  return out;
+}
+
+/**
+ * Makes the cluster refuse the next apply of `kind`: the object goes to the API server with a field it
+ * refuses (the real 422 path), as an admission webhook, a quota or a CRD schema would. `throws`
+ * replaces the call with an error instead (an unreachable cluster).
+ */
+function refuseNextApply(kind: string, how: { corrupt: (obj: Record<string, unknown>) => void } | { throws: Error }) {
+  const original = cluster.client.apply.bind(cluster.client);
+  let armed = true;
+  return vi.spyOn(cluster.client, 'apply').mockImplementation(async <T extends ApplicableObject>(obj: T): Promise<T> => {
+    if (!armed || obj.kind !== kind) return original(obj);
+    armed = false;
+    if ('throws' in how) throw how.throws;
+    const bad = structuredClone(obj) as unknown as Record<string, unknown>;
+    how.corrupt(bad);
+    return original(bad as unknown as T);
+  });
+}
+
+const count = async (table: typeof deployments | typeof deploymentActions | typeof auditEvents | typeof modelHistory) => (await db.select({ n: sql<number>`count(*)::int` }).from(table))[0].n;
+
+/** What a refused or failed request must leave as it was: the model's rows and history, every count, and its cluster objects. */
+async function stateOf(family: { id: string; slug: string }) {
+  return {
+    deployments: await db.select().from(deployments).where(eq(deployments.familyId, family.id)).orderBy(asc(deployments.environment)),
+    history: await db.select().from(modelHistory).where(eq(modelHistory.familyId, family.id)).orderBy(asc(modelHistory.id)),
+    counts: { deployments: await count(deployments), actions: await count(deploymentActions), auditEvents: await count(auditEvents), history: await count(modelHistory) },
+    managedDeployments: (await cluster.client.list(Kinds.Deployment, { labelSelector: `${LABELS.managedBy}=${MANAGED_BY}` })).items.length,
+    objects: await modelObjects(family.slug),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function roundsUntil<T>(what: string, check: () => Promise<T | null | undefined | false>, rounds = 40): Promise<T> {
   for (let i = 0; i < rounds; i++) {
@@ -242,17 +289,185 @@ describe('deployments on the simulator', () => {
   });
 });
 
-describe('bad input gets a clear 4xx and changes nothing', () => {
-  const rowCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(deployments))[0].n;
-  const actionCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(deploymentActions))[0].n;
-  const clusterCount = async () => (await cluster.client.list(Kinds.Deployment, { labelSelector: `${LABELS.managedBy}=${MANAGED_BY}` })).items.length;
+describe('deployments on the simulator: HPA removal, status during a rollout', () => {
+  it('removes the HPA when a redeploy or an automatic rollback drops autoscaling, keeping the replicas asked for and the restart annotation', async () => {
+    const family = await familyWith(['1.0.0', '1.1.0']);
+    const autoscaling = { minReplicas: 2, maxReplicas: 3, targetCpuUtilization: 70 };
+    const d = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', resources: small, autoscaling });
+    expect(await cluster.client.find(Kinds.HorizontalPodAutoscaler, d.name)).not.toBeNull();
+    await ready(d.id, '1.0.0', 2);
 
-  async function refused(call: () => Promise<{ status: number; body: { error: { field?: string; message: string } } }>, status: number, field?: string) {
-    const before = [await rowCount(), await actionCount(), await clusterCount()];
+    // Redeployed without autoscaling: the HPA goes, and nothing scales the Deployment back to 2, sync after sync.
+    const fixed = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', replicas: 1, resources: small });
+    expect(await cluster.client.find(Kinds.HorizontalPodAutoscaler, d.name)).toBeNull();
+    expect(fixed.manifestsYaml).not.toContain('HorizontalPodAutoscaler');
+    await ready(d.id, '1.0.0', 1);
+    await sleep(600); // four HPA sync periods (15 s of cluster time each)
+    expect((await cluster.client.get(Kinds.Deployment, d.name)).spec?.replicas).toBe(1);
+    await ready(d.id, '1.0.0', 1);
+
+    // A version that brought autoscaling is rolled back automatically to the spec without it: its HPA goes too.
+    await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.1.0', resources: small, autoscaling });
+    expect(await cluster.client.find(Kinds.HorizontalPodAutoscaler, d.name)).not.toBeNull();
+    await ready(d.id, '1.1.0', 2);
+    await rollbackDeployment(system, d.id, 'test: 1.1.0 misbehaves');
+    expect(await cluster.client.find(Kinds.HorizontalPodAutoscaler, d.name)).toBeNull();
+    const back = await ready(d.id, '1.0.0', 1);
+    expect(back.spec.autoscaling).toBeNull();
+    await sleep(600);
+    expect((await cluster.client.get(Kinds.Deployment, d.name)).spec?.replicas).toBe(1);
+
+    // After a rollout restart, a redeploy that only scales keeps the restart annotation (and so the running pod).
+    const restartedAt = await restartDeployment(meta(engineer), d.id, 'test restart', { automatic: false });
+    const restarted = await ready(d.id, '1.0.0', 1);
+    await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', replicas: 2, resources: small });
+    expect((await cluster.client.get(Kinds.Deployment, d.name)).spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(restartedAt);
+    const scaled = await ready(d.id, '1.0.0', 2);
+    expect(scaled.cluster!.pods.map((p) => p.name)).toEqual(expect.arrayContaining(restarted.cluster!.pods.map((p) => p.name)));
+    await undeployModel(meta(engineer), family.slug, 'staging');
+  });
+
+  it('shows a rolling update in GET status as it happens: versions, progress, replica counts, conditions, events, endpoint', async () => {
+    const family = await familyWith(['1.0.0', '1.1.0']);
+    const ml = client(rest.url, mlKey);
+    const d = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', replicas: 2, resources: small });
+    await ready(d.id, '1.0.0', 2);
+
+    const started = Date.now();
+    const update = await ml('POST', `/deploy/${family.slug}`, { environment: 'staging', version: '1.1.0', replicas: 2, resources: small });
+    expect(update.status, JSON.stringify(update.body)).toBe(201);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const samples: any[] = [];
+    for (;;) {
+      const res = await ml('GET', `/deploy/${family.slug}/status?environment=staging`);
+      expect(res.status).toBe(200);
+      const env = res.body.environments[0];
+      samples.push(env);
+      const r = env.cluster.rollout;
+      if (!r.inProgress && r.serving === '1.1.0' && r.ready === 2 && env.cluster.pods.length === 2) break;
+      if (Date.now() - started > 20_000) throw new Error(`rollout did not finish: ${JSON.stringify(r)}`);
+      await sleep(10);
+    }
+
+    const rolling = samples.filter((e) => e.cluster.rollout.inProgress);
+    expect(rolling.length, 'status samples taken during the rollout').toBeGreaterThan(0);
+    for (const e of rolling) {
+      const r = e.cluster.rollout;
+      expect(e).toMatchObject({ version: '1.1.0', previousVersion: '1.0.0' });
+      expect(r.rollingOut).toBe('1.1.0');
+      expect(r.desired).toBe(2);
+      expect(r.progress).toBeGreaterThanOrEqual(0);
+      expect(r.progress).toBeLessThanOrEqual(1);
+      expect(r.updated).toBeLessThanOrEqual(2);
+      // maxUnavailable 0: the desired count stays available (and reachable) all the way through.
+      expect(r.available).toBeGreaterThanOrEqual(2);
+      expect(e.cluster.endpoint.ready.length).toBeGreaterThanOrEqual(2);
+    }
+    const progress = rolling.map((e) => e.cluster.rollout.progress as number);
+    expect(progress, 'progress never goes back').toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.some((p) => p > 0 && p < 1), `progress part way (${progress.join(', ')})`).toBe(true);
+    const midway = rolling.filter((e) => e.cluster.rollout.progress < 1);
+    expect(midway.length, 'samples with the new version not yet all ready').toBeGreaterThan(0);
+    for (const e of midway) expect(e.cluster.rollout.serving).toBe('1.0.0');
+    expect(midway.some((e) => ['1.0.0', '1.1.0'].every((v) => e.cluster.rollout.versions.some((x: { version: string }) => x.version === v))), 'both versions running at once').toBe(true);
+    expect(midway.some((e) => e.cluster.rollout.conditions.some((c: { type: string; status: string }) => c.type === 'Progressing' && c.status === 'True'))).toBe(true);
+
+    const done = samples.at(-1);
+    expect(done.cluster.rollout).toMatchObject({ inProgress: false, progress: 1, rollingOut: null, serving: '1.1.0', desired: 2, current: 2, updated: 2, ready: 2, available: 2 });
+    expect(done.cluster.rollout.versions.map((v: { version: string }) => v.version)).toEqual(['1.1.0']);
+    expect(done.cluster.rollout.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Available', status: 'True' }),
+        expect.objectContaining({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }),
+      ]),
+    );
+    expect(done.cluster.endpoint.service).toBe(`http://${d.name}.${d.namespace}.svc.cluster.local`);
+    expect(done.cluster.endpoint.ready).toHaveLength(2);
+    for (const url of done.cluster.endpoint.ready) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // Recent events, newest first, including the Deployment controller scaling the new ReplicaSet up.
+    const events = done.cluster.events as Array<{ reason: string; message: string; lastSeen: string }>;
+    expect(events.length).toBeGreaterThan(0);
+    expect(Date.parse(events[0].lastSeen)).toBeGreaterThanOrEqual(started - 1_000);
+    expect(events.map((e) => e.lastSeen)).toEqual([...events.map((e) => e.lastSeen)].sort().reverse());
+    expect(events.some((e) => e.reason === 'ScalingReplicaSet' && /Scaled up/.test(e.message) && Date.parse(e.lastSeen) >= started - 1_000)).toBe(true);
+    expect(done.health).toHaveProperty('status');
+    await undeployModel(meta(engineer), family.slug, 'staging');
+  });
+});
+
+describe('a failed apply leaves the cluster and the database as they were', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const hpaRefused = () => refuseNextApply('HorizontalPodAutoscaler', { corrupt: (o) => void ((o.spec as { maxReplicas: number }).maxReplicas = 0) });
+
+  it('deletes what a first deploy had applied when a later object is refused, and answers with the cluster\'s 4xx', async () => {
+    const family = await familyWith(['1.0.0']);
+    const ml = client(rest.url, mlKey);
+    const body = { environment: 'staging', version: '1.0.0', resources: small, autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 70 } };
+    const before = await stateOf(family);
+    const spy = hpaRefused();
+    const res = await ml('POST', `/deploy/${family.slug}`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    // The Service, monitors and Deployment were applied before the HPA was refused; all of them are gone again.
+    expect(spy.mock.calls.map(([o]) => o.kind)).toEqual(expect.arrayContaining(['Service', 'ServiceMonitor', 'PrometheusRule', 'Deployment', 'HorizontalPodAutoscaler']));
+    expect(await stateOf(family)).toEqual(before);
+    expect(Object.values(before.objects).flat()).toHaveLength(0);
+    expect(res.body.error.code).toBe('cluster_invalid');
+    expect(res.body.error.message).toMatch(/refused to apply HorizontalPodAutoscaler .*maxReplicas.*nothing was changed/s);
+    const name = modelServerName(family.slug, 'staging');
+    await waitFor('no ReplicaSets or pods left', async () => {
+      for (const kind of [Kinds.ReplicaSet, Kinds.Pod] as KindRef[]) if ((await cluster.client.list(kind, { labelSelector: byLabel(name) })).items.length) return false;
+      return true;
+    }, 10_000);
+
+    // Once the cluster accepts it, the same request deploys.
+    vi.restoreAllMocks();
+    expect((await ml('POST', `/deploy/${family.slug}`, body)).status).toBe(201);
+    await undeployModel(meta(engineer), family.slug, 'staging');
+  });
+
+  it('puts a running deployment back (version, HPA, monitors) when a redeploy is refused half way', async () => {
+    const family = await familyWith(['1.0.0', '1.1.0']);
+    const ml = client(rest.url, mlKey);
+    const d = await deployModel(meta(engineer), family.slug, { environment: 'staging', version: '1.0.0', resources: small, autoscaling: { minReplicas: 1, maxReplicas: 1, targetCpuUtilization: 70 } });
+    await ready(d.id, '1.0.0');
+    const before = await stateOf(family);
+    expect(before.objects.HorizontalPodAutoscaler).toHaveLength(1);
+
+    hpaRefused();
+    // A new version, new alert thresholds and new HPA bounds: the Deployment and the PrometheusRule change before the HPA is refused.
+    const res = await ml('POST', `/deploy/${family.slug}`, { environment: 'staging', version: '1.1.0', resources: small, autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 70 }, alerts: { errorRate: 0.2 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(await stateOf(family)).toEqual(before);
+    expect(res.body.error.message).toMatch(/nothing was changed/);
+    const back = await ready(d.id, '1.0.0');
+    expect(back).toMatchObject({ version: '1.0.0', previousVersion: null });
+    expect(back.cluster!.pods.every((p) => p.version === '1.0.0')).toBe(true);
+    await undeployModel(meta(engineer), family.slug, 'staging');
+  });
+
+  it('answers 502 saying what failed, not a bare 500, when the cluster cannot be reached half way', async () => {
+    const family = await familyWith(['1.0.0']);
+    const ml = client(rest.url, mlKey);
+    const before = await stateOf(family);
+    refuseNextApply('Deployment', { throws: new ClusterUnavailableError('apply Deployment x: connect ECONNREFUSED 10.0.0.1:6443') });
+    const res = await ml('POST', `/deploy/${family.slug}`, { environment: 'staging', version: '1.0.0', resources: small });
+    expect(res.status, JSON.stringify(res.body)).toBe(502);
+    expect(res.body.error.code).toBe('bad_gateway');
+    expect(res.body.error.message).toMatch(/could not apply Deployment .*nothing was changed/);
+    expect(res.body.error.message).not.toContain('ECONNREFUSED');
+    expect(await stateOf(family)).toEqual(before);
+  });
+});
+
+describe('bad input gets a clear 4xx and changes nothing', () => {
+  async function refused(family: { id: string; slug: string }, call: () => Promise<{ status: number; body: { error: { field?: string; message: string } } }>, status: number, field?: string) {
+    const before = await stateOf(family);
     const res = await call();
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     if (field) expect(res.body.error.field).toBe(field);
-    expect([await rowCount(), await actionCount(), await clusterCount()]).toEqual(before);
+    expect(await stateOf(family)).toEqual(before);
     return res.body.error;
   }
 
@@ -261,31 +476,45 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     await archiveVersion(meta(engineer), family.slug, '1.1.0');
     const ml = client(rest.url, mlKey);
     const body = (more: object) => ({ environment: 'staging', resources: small, ...more });
-    await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '9.9.9' })), 404, 'version');
-    await refused(() => ml('POST', `/deploy/no-such-model-${family.slug}`, body({ version: '1.0.0' })), 404);
-    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.1.0' })), 422, 'version')).message).toMatch(/archived/);
-    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({})), 422, 'version')).message).toMatch(/no staging version/);
-    await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', replicas: -1 })), 422, 'replicas');
-    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', replicas: 1000 })), 422, 'replicas')).message).toMatch(/at most 16/);
-    await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', autoscaling: { minReplicas: 4, maxReplicas: 2, targetCpuUtilization: 70 } })), 422, 'autoscaling.minReplicas');
-    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', resources: { gpu: 64, cpu: '1', memory: '2Gi' } })), 422, 'resources.gpu')).message).toMatch(/more than any node has \(the largest has 4\)/);
-    expect((await refused(() => ml('POST', `/deploy/${family.slug}`, { environment: 'production', version: '1.0.0', resources: small }), 403)).message).toContain('deployments:production');
+    await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({ version: '9.9.9' })), 404, 'version');
+    await refused(family, () => ml('POST', `/deploy/no-such-model-${family.slug}`, body({ version: '1.0.0' })), 404);
+    expect((await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({ version: '1.1.0' })), 422, 'version')).message).toMatch(/archived/);
+    expect((await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({})), 422, 'version')).message).toMatch(/no staging version/);
+    await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', replicas: -1 })), 422, 'replicas');
+    expect((await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', replicas: 1000 })), 422, 'replicas')).message).toMatch(/at most 16/);
+    await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', autoscaling: { minReplicas: 4, maxReplicas: 2, targetCpuUtilization: 70 } })), 422, 'autoscaling.minReplicas');
+    expect((await refused(family, () => ml('POST', `/deploy/${family.slug}`, body({ version: '1.0.0', resources: { gpu: 64, cpu: '1', memory: '2Gi' } })), 422, 'resources.gpu')).message).toMatch(/more than any node has \(the largest has 4\)/);
+    expect((await refused(family, () => ml('POST', `/deploy/${family.slug}`, { environment: 'production', version: '1.0.0', resources: small }), 403)).message).toContain('deployments:production');
+  });
+
+  it('refuses scaling below 0 or above the configured maximum, naming replicas', async () => {
+    const family = await familyWith(['1.0.0']);
+    const ml = client(rest.url, mlKey);
+    const created = await ml('POST', `/deploy/${family.slug}`, { environment: 'staging', version: '1.0.0', resources: small });
+    expect(created.status).toBe(201);
+    const max = deploymentConfig().maxReplicas;
+    const scale = (replicas: number) => () => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas });
+    expect((await refused(family, scale(max + 1), 422, 'replicas')).message).toMatch(new RegExp(`at most ${max}`));
+    expect((await refused(family, scale(-1), 422, 'replicas')).message).toMatch(/at least 0/);
+    expect((await refused(family, scale(1.5), 422, 'replicas')).message).toMatch(/whole number/);
+    expect((await cluster.client.get(Kinds.Deployment, created.body.name)).spec?.replicas).toBe(1);
+    await undeployModel(meta(engineer), family.slug, 'staging');
   });
 
   it('refuses undeploying what is not deployed and scaling during an undeploy', async () => {
     const family = await familyWith(['1.0.0']);
     const ml = client(rest.url, mlKey);
-    await refused(() => ml('DELETE', `/deploy/${family.slug}?environment=staging`), 404, 'environment');
-    await refused(() => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas: 2 }), 404, 'environment');
+    await refused(family, () => ml('DELETE', `/deploy/${family.slug}?environment=staging`), 404, 'environment');
+    await refused(family, () => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas: 2 }), 404, 'environment');
 
     const created = await client(rest.url, adminKey)('POST', `/deploy/${family.slug}`, { environment: 'staging', version: '1.0.0', resources: small });
     expect(created.status).toBe(201);
     await beginUndeploy(meta(engineer), family.slug, 'staging');
-    const err = await refused(() => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas: 2 }), 409, 'environment');
+    const err = await refused(family, () => ml('POST', `/deploy/${family.slug}/scale`, { environment: 'staging', replicas: 2 }), 409, 'environment');
     expect(err.message).toMatch(/being undeployed/);
     expect((await cluster.client.get(Kinds.Deployment, created.body.name)).spec?.replicas).toBe(1);
     const done = await ml('DELETE', `/deploy/${family.slug}?environment=staging`);
     expect(done.status).toBe(200);
-    await refused(() => ml('DELETE', `/deploy/${family.slug}?environment=staging`), 404, 'environment');
+    await refused(family, () => ml('DELETE', `/deploy/${family.slug}?environment=staging`), 404, 'environment');
   });
 });

@@ -53,6 +53,7 @@ export function readRollout(deployment: IDeployment | null, replicaSets: readonl
   const owned = replicaSets
     .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === uid))
     .sort((a, b) => revisionOf(b) - revisionOf(a));
+  const newest = owned[0];
   const versions = owned
     .filter((rs) => (rs.status?.replicas ?? 0) > 0 || (rs.spec?.replicas ?? 0) > 0)
     .map((rs) => ({ version: versionOf(rs.spec?.template), revision: revisionOf(rs), replicas: rs.status?.replicas ?? 0, ready: rs.status?.readyReplicas ?? 0 }));
@@ -62,11 +63,15 @@ export function readRollout(deployment: IDeployment | null, replicaSets: readonl
   const updated = s.updatedReplicas ?? 0;
   const ready = s.readyReplicas ?? 0;
   const available = s.availableReplicas ?? 0;
-  const newest = owned[0];
   const newestReady = newest?.status?.readyReplicas ?? 0;
   const stale = (deployment?.status?.observedGeneration ?? 0) < (deployment?.metadata?.generation ?? 0);
+  // What the Deployment asks for now; until the controller has seen a new template, the newest ReplicaSet is still the old one.
+  const target = deployment?.spec?.template ? versionOf(deployment.spec.template) : null;
+  const newestIsTarget = !stale || (!!newest && versionOf(newest.spec?.template) === target);
   const inProgress = !!deployment && (stale || updated < desired || current > updated || newestReady < desired);
-  const olderServing = versions.filter((v) => v !== versions[0] || !inProgress).sort((a, b) => b.ready - a.ready)[0];
+  // While rolling out, the older ReplicaSets serve (the newest may not have any replica yet, so compare revisions).
+  const newestRevision = newest ? revisionOf(newest) : -1;
+  const olderServing = versions.filter((v) => v.revision !== newestRevision || !inProgress).sort((a, b) => b.ready - a.ready)[0];
   const serving = inProgress ? (olderServing?.ready ? olderServing.version : newestReady > 0 ? versionOf(newest?.spec?.template) : null) : ready > 0 ? versionOf(newest?.spec?.template) : null;
   const { restarts, crashLooping } = podRestarts(pods);
   return {
@@ -76,8 +81,8 @@ export function readRollout(deployment: IDeployment | null, replicaSets: readonl
     ready,
     available,
     inProgress,
-    progress: desired === 0 ? 1 : Math.min(1, Math.min(updated, newestReady) / desired),
-    rollingOut: inProgress && newest ? versionOf(newest.spec?.template) : null,
+    progress: desired === 0 ? 1 : newestIsTarget ? Math.min(1, Math.min(updated, newestReady) / desired) : 0,
+    rollingOut: inProgress ? (target ?? (newest ? versionOf(newest.spec?.template) : null)) : null,
     serving,
     versions,
     restarts,

@@ -27,7 +27,7 @@ export async function scaleDeployment(meta: RequestMeta, familyRef: string, inpu
     await tx.update(deployments).set({ spec, updatedAt: new Date() }).where(eq(deployments.id, row.id));
     await recordAction(tx, row.id, { kind: 'scaled', actorLabel: meta.actor.label, message: `scaled from ${row.spec.replicas} to ${input.replicas} replicas`, details: { from: row.spec.replicas, to: input.replicas } });
     await recordAudit(tx, meta, { action: 'deployments.scale', targetType: 'deployment', targetId: row.id, targetLabel: `${row.familySlug} (${row.environment})`, summary: { from: row.spec.replicas, to: input.replicas } });
-    await applyManifests(cluster, buildManifests(targetOf(row), spec));
+    await applyManifests(cluster, buildManifests(targetOf(row), spec), { previous: buildManifests(targetOf(row), row.spec) });
     return row.id;
   });
   return describeDeployment(id);
