@@ -2,19 +2,17 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
 import { useCan, useMe } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
+import { ApprovalDecision, type Decision, RequestedBy } from '@/components/registry/approval-decision';
 import { modelHref } from '@/components/registry/types';
 import { SemverBadge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { errorMessage } from '@/components/ui/errors';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingState } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { formatDateTime, RelativeTime } from '@/components/ui/time';
 import styles from '@/components/registry/registry.module.css';
 import { type DeploymentRequest, deploymentHref } from './types';
 
@@ -63,9 +61,7 @@ function PendingRequest({ request: r }: { request: DeploymentRequest }) {
   const queryClient = useQueryClient();
   const mayDecide = useCan('approvals:decide');
   const mayDeployProduction = useCan('deployments:production');
-  const canDecide = mayDecide && mayDeployProduction;
   const me = useMe().data;
-  const [reason, setReason] = useState('');
   const refresh = () => {
     void queryClient.invalidateQueries(trpc.deployments.listRequests.pathFilter());
     void queryClient.invalidateQueries(trpc.deployments.list.pathFilter());
@@ -73,18 +69,15 @@ function PendingRequest({ request: r }: { request: DeploymentRequest }) {
   const approve = useMutation(trpc.deployments.approveRequest.mutationOptions({ onSuccess: refresh }));
   const reject = useMutation(trpc.deployments.rejectRequest.mutationOptions({ onSuccess: refresh }));
   const error = approve.error ?? reject.error;
-  const busy = approve.isPending || reject.isPending;
   const mine = !!me && (r.requestedById === me.id || r.requestedById === me.label);
   const input = r.input as { replicas?: number; resources?: { gpu: number; cpu: string; memory: string } };
-  const reasonId = `deploy-reason-${r.id}`;
   const titleId = `deploy-request-${r.id}`;
 
-  const decide = (kind: 'approve' | 'reject') => {
+  const decide = (decision: Decision, reason: string | undefined) => {
     approve.reset();
     reject.reset();
-    const body = { id: r.id, reason: reason.trim() || undefined };
-    if (kind === 'approve') approve.mutate(body);
-    else reject.mutate(body);
+    if (decision === 'approve') approve.mutate({ id: r.id, reason });
+    else reject.mutate({ id: r.id, reason });
   };
 
   return (
@@ -102,27 +95,9 @@ function PendingRequest({ request: r }: { request: DeploymentRequest }) {
         <StatusBadge status={r.status} />
       </div>
       <blockquote className={styles.approvalReason}>{r.reason}</blockquote>
-      <div className="small muted">
-        Requested by <span className="strong">{r.requestedBy}</span>
-        {mine && ' (you)'} · <RelativeTime value={r.createdAt} /> <span className="sr-only">({formatDateTime(r.createdAt)})</span>
-      </div>
-      {canDecide ? (
-        <div className={styles.decision}>
-          <div className={`field ${styles.decisionReason}`}>
-            <label className="field-label" htmlFor={reasonId}>
-              Reason
-            </label>
-            <input id={reasonId} className="input" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Optional note for the audit log" maxLength={1000} autoComplete="off" />
-          </div>
-          <div className="row gap-sm">
-            <Button variant="primary" pending={approve.isPending} disabled={busy} onClick={() => decide('approve')} title={mine ? 'Another admin must approve your own request' : undefined}>
-              Approve and deploy
-            </Button>
-            <Button variant="danger" pending={reject.isPending} disabled={busy} onClick={() => decide('reject')}>
-              Reject
-            </Button>
-          </div>
-        </div>
+      <RequestedBy by={r.requestedBy} mine={mine} at={r.createdAt} />
+      {mayDecide && mayDeployProduction ? (
+        <ApprovalDecision id={r.id} mine={mine} approveLabel="Approve and deploy" pending={approve.isPending ? 'approve' : reject.isPending ? 'reject' : null} onDecide={decide} />
       ) : (
         <div className="small muted">Waiting for an admin to decide.</div>
       )}

@@ -6,7 +6,6 @@ import { type KeyboardEvent, useRef, useState } from 'react';
 import { useCan, useMe } from '@/components/auth/use-can';
 import { useTRPC } from '@/components/providers/trpc';
 import { SemverBadge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { cx } from '@/components/ui/cx';
 import { type Column, DataTable } from '@/components/ui/data-table';
@@ -15,7 +14,8 @@ import { errorMessage } from '@/components/ui/errors';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingState } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { formatDateTime, RelativeTime } from '@/components/ui/time';
+import { RelativeTime } from '@/components/ui/time';
+import { ApprovalDecision, type Decision, RequestedBy } from './approval-decision';
 import styles from './registry.module.css';
 import { type Approval, type ApprovalStatus, modelHref, versionHref } from './types';
 import { useRegistryRefresh } from './use-registry-refresh';
@@ -127,21 +127,17 @@ function PendingItem({ approval: a }: { approval: Approval }) {
   const refresh = useRegistryRefresh();
   const canDecide = useCan('approvals:decide');
   const me = useMe().data;
-  const [reason, setReason] = useState('');
   const approve = useMutation(trpc.registry.approve.mutationOptions({ onSuccess: () => void refresh() }));
   const reject = useMutation(trpc.registry.reject.mutationOptions({ onSuccess: () => void refresh() }));
   const error = approve.error ?? reject.error;
-  const busy = approve.isPending || reject.isPending;
   const mine = !!me && (a.requestedById === me.id || a.requestedById === me.label);
-  const reasonId = `reason-${a.id}`;
   const titleId = `approval-${a.id}`;
 
-  const decide = (kind: 'approve' | 'reject') => {
+  const decide = (decision: Decision, reason: string | undefined) => {
     approve.reset();
     reject.reset();
-    const input = { id: a.id, reason: reason.trim() || undefined };
-    if (kind === 'approve') approve.mutate(input);
-    else reject.mutate(input);
+    if (decision === 'approve') approve.mutate({ id: a.id, reason });
+    else reject.mutate({ id: a.id, reason });
   };
 
   return (
@@ -157,36 +153,8 @@ function PendingItem({ approval: a }: { approval: Approval }) {
         <StatusBadge status={a.status} />
       </div>
       <blockquote className={styles.approvalReason}>{a.reason}</blockquote>
-      <div className="small muted">
-        Requested by <span className="strong">{a.requestedBy}</span>
-        {mine && ' (you)'} · <RelativeTime value={a.createdAt} /> <span className="sr-only">({formatDateTime(a.createdAt)})</span>
-      </div>
-      {canDecide && (
-        <div className={styles.decision}>
-          <div className={cx('field', styles.decisionReason)}>
-            <label className="field-label" htmlFor={reasonId}>
-              Reason
-            </label>
-            <input
-              id={reasonId}
-              className="input"
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              placeholder="Optional note for the audit log"
-              maxLength={1000}
-              autoComplete="off"
-            />
-          </div>
-          <div className="row gap-sm">
-            <Button variant="primary" pending={approve.isPending} disabled={busy} onClick={() => decide('approve')} title={mine ? 'Another admin must approve your own request' : undefined}>
-              Approve
-            </Button>
-            <Button variant="danger" pending={reject.isPending} disabled={busy} onClick={() => decide('reject')}>
-              Reject
-            </Button>
-          </div>
-        </div>
-      )}
+      <RequestedBy by={a.requestedBy} mine={mine} at={a.createdAt} />
+      {canDecide && <ApprovalDecision id={a.id} mine={mine} pending={approve.isPending ? 'approve' : reject.isPending ? 'reject' : null} onDecide={decide} />}
       {canDecide && mine && !error && <div className="small muted">You asked for this {a.kind === 'promotion' ? 'promotion' : 'rollback'}: another admin has to approve it (you may still reject it).</div>}
       {error && (
         <div className="form-error" role="alert">
