@@ -80,7 +80,9 @@ export function DeploymentDetailView({ id }: { id: string }) {
                 </span>
               </Metric>
               <Metric label="Updated / available">{rollout ? `${rollout.updated} / ${rollout.available}` : '—'}</Metric>
-              <Metric label="Serving">{rollout?.serving ? <SemverBadge version={rollout.serving} /> : '—'}</Metric>
+              <Metric label="Serving">
+                <span data-testid="serving-version">{rollout?.serving ? <SemverBadge version={rollout.serving} /> : '—'}</span>
+              </Metric>
               <Metric label="Restarts">{rollout?.restarts ?? 0}</Metric>
               <Metric label="p95 latency">{formatLatency(latest?.latencyP95Ms ?? null)}</Metric>
               <Metric label="Error rate">{latest?.errorRate == null ? '—' : `${(latest.errorRate * 100).toFixed(1)}%`}</Metric>

@@ -35,6 +35,11 @@ describe('summariseHealth', () => {
     [{ crashLooping: 1 }, 'degraded', /crash-looping/],
     [{ crashLooping: 1, newVersionCrashLooping: 1, rolloutInProgress: true }, 'unhealthy', /the new version crash-loops/],
     [{ rolloutStuck: true }, 'unhealthy', /rollout is stuck/],
+    // A rollout (e.g. an automatic rollback) is replacing the pods that fail: not counted towards a restart…
+    [{ rolloutInProgress: true, chat: { ok: false, ms: 5, error: 'HTTP 500' } }, 'degraded', /rollout in progress; chat completion failed: HTTP 500/],
+    [{ rolloutInProgress: true, errorRate: 1 }, 'degraded', /rollout in progress; 100% of chat requests failed/],
+    // …unless it is stuck past its progress deadline.
+    [{ rolloutInProgress: true, rolloutStuck: true, chat: { ok: false, ms: 5, error: 'HTTP 500' } }, 'unhealthy', /rollout is stuck/],
     [{ desired: 0, ready: 0, health: null, chat: null }, 'healthy', /scaled to 0/],
   ] as const)('%o → %s', (change, status, reason) => {
     const r = summariseHealth({ ...base, ...change });

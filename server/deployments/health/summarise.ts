@@ -42,9 +42,21 @@ export function summariseHealth(o: CheckObservation): { status: Exclude<HealthSt
   }
   if (o.rolloutInProgress && (o.newVersionCrashLooping ?? 0) > 0) return { status: 'unhealthy', reason: `the new version crash-loops (${o.newVersionCrashLooping} container(s)); older replicas still serve` };
   if (o.rolloutStuck) return { status: 'unhealthy', reason: 'the rollout is stuck (progress deadline exceeded)' };
-  if (o.health && !o.health.ok) return { status: 'unhealthy', reason: `/health failed: ${o.health.error ?? 'error'}` };
-  if (o.chat && !o.chat.ok) return { status: 'unhealthy', reason: `chat completion failed: ${o.chat.error ?? 'error'}` };
-  if (o.errorRate !== null && o.errorRate > 0.5) return { status: 'unhealthy', reason: `${Math.round(o.errorRate * 100)}% of chat requests failed` };
+  const probeFailure =
+    o.health && !o.health.ok
+      ? `/health failed: ${o.health.error ?? 'error'}`
+      : o.chat && !o.chat.ok
+        ? `chat completion failed: ${o.chat.error ?? 'error'}`
+        : o.errorRate !== null && o.errorRate > 0.5
+          ? `${Math.round(o.errorRate * 100)}% of chat requests failed`
+          : null;
+  if (probeFailure) {
+    // While a rollout replaces the pods the Service answers from old and new ones alike, so a failing probe
+    // cannot be pinned on either; counting it would restart the very pods that are the fix (the new version
+    // of a rollback still starting while the bad one answers). The progress deadline above bounds the wait.
+    if (o.rolloutInProgress) return { status: 'degraded', reason: `rollout in progress; ${probeFailure}` };
+    return { status: 'unhealthy', reason: probeFailure };
+  }
   if (o.crashLooping > 0) return { status: 'degraded', reason: `${o.crashLooping} container(s) crash-looping` };
   if (o.errorRate !== null && o.errorRate > o.thresholds.errorRate) return { status: 'degraded', reason: `error rate ${(o.errorRate * 100).toFixed(1)}% above ${o.thresholds.errorRate * 100}%` };
   if (o.latencyP95Ms !== null && o.latencyP95Ms > o.thresholds.latencyP95Seconds * 1000) return { status: 'degraded', reason: `p95 latency ${Math.round(o.latencyP95Ms)} ms above ${o.thresholds.latencyP95Seconds * 1000} ms` };
