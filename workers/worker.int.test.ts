@@ -78,7 +78,7 @@ describe('worker process', () => {
     }, 'the job to finish');
     const done = await getQueue('maintenance').getJob(job.id!);
     expect(state, done?.failedReason).toBe('completed');
-    expect(done?.returnvalue).toEqual({ expired: expect.any(Number) });
+    expect(done?.returnvalue).toEqual({ expired: expect.any(Number), expiredDeployRequests: expect.any(Number) });
   });
 
   it('fails an invalid payload at once, without retries', async () => {
