@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { emptyAsUnset } from './env-fields';
 
 /** Thrown when configuration is missing or malformed; its message is one line naming the variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUnset, z.string().optional());
 const url = (protocols: string[], fallback: string) =>
   z.preprocess(

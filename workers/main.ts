@@ -7,6 +7,7 @@ import { appVersion } from '@/server/system/version';
 import { closeSimulatedJudge } from '@/server/training/judge';
 import { TrainingWatcher } from '@/server/training/watcher';
 import { type HeartbeatHandle, startHeartbeat } from './heartbeat';
+import { abProcessor } from './processors/ab';
 import { deploymentsProcessor } from './processors/deployments';
 import { maintenanceProcessor } from './processors/maintenance';
 import { trainingProcessor } from './processors/training';
@@ -33,6 +34,8 @@ export async function startWorkers(): Promise<void> {
   register('deployments', deploymentsProcessor, { concurrency: 2 });
   // Stage jobs are short (a worker stage, or applying a Job); a killed worker's job is taken over within ~10 s.
   register('training', trainingProcessor, { concurrency: 32, lockDuration: 10_000, stalledInterval: 5_000 });
+  // One lift-snapshot round at a time; a round is a few small queries per running test.
+  register('ab', abProcessor, { concurrency: 1 });
 
   await applySchedules(registeredQueues());
   // Follows training Jobs on the cluster and moves pipelines on (server/training/watcher.ts).

@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe('worker process', () => {
   it('reports itself through a heartbeat the status page sees as alive', () => {
-    expect(worker).toMatchObject({ version: packageJson.version, queues: ['maintenance', 'deployments', 'training'], alive: true });
+    expect(worker).toMatchObject({ version: packageJson.version, queues: ['maintenance', 'deployments', 'training', 'ab'], alive: true });
     expect(worker.lastHeartbeatAgoMs).toBeLessThan(5_000);
     expect(worker.processed).toHaveProperty('maintenance');
   });
@@ -68,6 +68,8 @@ describe('worker process', () => {
     );
     // One health-monitor schedule for all deployments, every 10 s by default.
     expect(await getQueue('deployments').getJobSchedulers()).toEqual([expect.objectContaining({ key: 'deployment-health', name: 'health-round', every: 10_000 })]);
+    // One lift-snapshot schedule for all running A/B tests, every minute by default.
+    expect(await getQueue('ab').getJobSchedulers()).toEqual([expect.objectContaining({ key: 'ab-lift-snapshots', name: 'lift-snapshot-round', every: 60_000 })]);
   });
 
   it('processes an enqueued job', async () => {
@@ -79,6 +81,14 @@ describe('worker process', () => {
     const done = await getQueue('maintenance').getJob(job.id!);
     expect(state, done?.failedReason).toBe('completed');
     expect(done?.returnvalue).toEqual({ expired: expect.any(Number), expiredDeployRequests: expect.any(Number) });
+  });
+
+  it('runs a lift-snapshot round on the ab queue', async () => {
+    const job = await enqueue('ab', 'lift-snapshot-round', {}, { jobId: `round-${randomUUID()}` });
+    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 'the round to finish');
+    const done = await getQueue('ab').getJob(job.id!);
+    expect(done?.failedReason).toBeUndefined();
+    expect(done?.returnvalue).toEqual({ due: expect.any(Number), written: expect.any(Number), failed: 0 });
   });
 
   it('fails an invalid payload at once, without retries', async () => {

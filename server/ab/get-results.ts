@@ -45,8 +45,8 @@ export async function analyzeDefinition(tx: DbOrTx, def: TestDefinition): Promis
 }
 
 /**
- * The read-out of a test. While the test runs, a lift snapshot is kept at most once a minute; stopping
- * records the final one (stop-test.ts).
+ * The read-out of a test. While the test runs, a lift snapshot is kept at most once a minute (the workers'
+ * round, lift-snapshot-round.ts, writes the ones nobody reads); stopping records the final one (stop-test.ts).
  */
 export async function getResults(ref: string): Promise<AbTestResults> {
   const def = await loadTest(db, ref);

@@ -8,28 +8,46 @@ import type { AbTestResults } from './stats';
 /** Class id of the advisory lock that keeps snapshot writers of one test from racing ("LS"). */
 const SNAPSHOT_LOCK_CLASS = 0x4c53;
 const lastWritten = new Map<string, number>();
-const INTERVAL_MS = 60_000;
+/** The once-a-minute rule: a new point only when the test's latest one is at least this old. */
+export const LIFT_SNAPSHOT_MIN_GAP_MS = 60_000;
+
+export interface LiftSnapshotOptions {
+  /** Least age of the test's latest point for a new one; LIFT_SNAPSHOT_MIN_GAP_MS unless given. */
+  minGapMs?: number;
+  /**
+   * Write only while the test is running, checked under a share lock on its row: a stop in progress is
+   * waited for (and then nothing is written), and a stop that comes later waits for this point, so the
+   * final snapshot stays the last one. Used by the periodic round (lift-snapshot-round.ts).
+   */
+  whileRunning?: boolean;
+}
 
 /**
  * Appends the cumulative relative lift of every variant and metric, at most once a minute per test
  * (checked in this process first, then in SQL across processes), so the chart's table stays bounded:
- * at most 1,440 points a day per variant and metric.
+ * about 1,440 points a day per variant and metric. Returns whether a point was written.
  */
-export async function recordLiftSnapshot(testId: string, results: AbTestResults): Promise<void> {
+export async function recordLiftSnapshot(testId: string, results: AbTestResults, opts: LiftSnapshotOptions = {}): Promise<boolean> {
+  const gapMs = opts.minGapMs ?? LIFT_SNAPSHOT_MIN_GAP_MS;
   const now = Date.now();
-  if (now - (lastWritten.get(testId) ?? 0) < INTERVAL_MS) return;
+  if (now - (lastWritten.get(testId) ?? 0) < gapMs) return false;
   lastWritten.set(testId, now);
   const rows = snapshotRows(results);
-  if (!rows.length) return;
+  if (!rows.length) return false;
   const col = arrayColumns(rows);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [lock] = (await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(${SNAPSHOT_LOCK_CLASS}, hashtext(${testId})) as ok`)).rows;
-    if (!lock.ok) return;
-    await tx.execute(sql`
+    if (!lock.ok) return false;
+    if (opts.whileRunning) {
+      const [test] = (await tx.execute<{ status: string }>(sql`select status from ab_tests where id = ${testId} for share`)).rows;
+      if (test?.status !== 'running') return false;
+    }
+    const inserted = await tx.execute(sql`
       insert into ab_lift_snapshots (test_id, metric, variant, relative_effect, ci_lower, ci_upper, n)
       select ${testId}, m, v, e, lo, hi, n
       from unnest(${col('metric')}::text[], ${col('variant')}::text[], ${col('effect')}::float8[], ${col('lo')}::float8[], ${col('hi')}::float8[], ${col('n')}::int[]) as x(m, v, e, lo, hi, n)
-      where not exists (select 1 from ab_lift_snapshots where test_id = ${testId} and at > now() - interval '1 minute')`);
+      where not exists (select 1 from ab_lift_snapshots where test_id = ${testId} and at > now() - make_interval(secs => ${gapMs / 1000}::float8))`);
+    return (inserted.rowCount ?? 0) > 0;
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envInt } from '@/server/env-fields';
 
 /*
  * Deployment settings from the environment (read once). Defaults suit the simulator and a small cluster.
@@ -8,14 +9,12 @@ import { z } from 'zod';
  *   NEUROWEAVER_HEALTH_TIMEOUT_MS        timeout of each probe (/health, chat completion, /metrics), 1000
  *   NEUROWEAVER_HEALTH_RETENTION_HOURS   how long health checks are kept, 24
  */
-const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const int = (min: number, max: number, fallback: number) => z.preprocess(emptyAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
 
 const schema = z.object({
-  NEUROWEAVER_DEPLOY_MAX_REPLICAS: int(1, 1000, 16),
-  NEUROWEAVER_HEALTH_INTERVAL_MS: int(500, 3_600_000, 10_000),
-  NEUROWEAVER_HEALTH_TIMEOUT_MS: int(50, 60_000, 1_000),
-  NEUROWEAVER_HEALTH_RETENTION_HOURS: int(1, 24 * 90, 24),
+  NEUROWEAVER_DEPLOY_MAX_REPLICAS: envInt(1, 1000, 16),
+  NEUROWEAVER_HEALTH_INTERVAL_MS: envInt(500, 3_600_000, 10_000),
+  NEUROWEAVER_HEALTH_TIMEOUT_MS: envInt(50, 60_000, 1_000),
+  NEUROWEAVER_HEALTH_RETENTION_HOURS: envInt(1, 24 * 90, 24),
 });
 
 export interface DeploymentConfig {

@@ -52,6 +52,15 @@ export const queueContracts = {
     // A round is repeated every few seconds anyway; keep few finished ones.
     jobOptions: { attempts: 3, removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
   },
+  /** A/B tests: the periodic lift snapshots (server/ab/lift-snapshot-round.ts). */
+  ab: {
+    jobs: {
+      /** Snapshots the lift of every running test whose latest point is over a minute old (a single schedule for all of them). */
+      'lift-snapshot-round': z.object({}),
+    },
+    // Idempotent and repeated every minute anyway: one retry, few finished jobs kept.
+    jobOptions: { attempts: 2, removeOnComplete: { count: 200 }, removeOnFail: { count: 500 } },
+  },
   /** Training pipelines (server/training): one job per stage attempt, id `<pipeline>.<stage>.<attempt>` (`….judge` for evaluate's judging). */
   training: {
     jobs: {

@@ -1,3 +1,4 @@
+import { abConfig } from '@/server/ab/config';
 import { deploymentConfig } from '@/server/deployments/config';
 import { getQueue } from './factory';
 import { type JobInput, type JobName, payloadSchema, type QueueName } from './queues';
@@ -23,6 +24,8 @@ export const schedules: Schedule[] = [
   schedule({ id: 'prune-training-logs', queue: 'maintenance', job: 'prune-training-logs', everyMs: 60 * 60_000, payload: {} }),
   // One schedule for every deployment: each round checks all of them (NEUROWEAVER_HEALTH_INTERVAL_MS).
   schedule({ id: 'deployment-health', queue: 'deployments', job: 'health-round', everyMs: deploymentConfig().healthIntervalMs, payload: {} }),
+  // One schedule for every running A/B test: each round snapshots the lift of those due (NEUROWEAVER_AB_SNAPSHOT_INTERVAL_MS).
+  schedule({ id: 'ab-lift-snapshots', queue: 'ab', job: 'lift-snapshot-round', everyMs: abConfig().snapshotIntervalMs, payload: {} }),
 ];
 
 /**

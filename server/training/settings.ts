@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyAsUnset } from '@/server/env-fields';
 import { ConfigError } from '@/server/env';
 import type { TrainingClusterConfig } from '@/server/cluster';
 
@@ -23,7 +24,6 @@ import type { TrainingClusterConfig } from '@/server/cluster';
  *                                      maintenance worker (default 30)
  */
 
-const emptyAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const schema = z.object({
   NEUROWEAVER_TRAINER_IMAGE: z.preprocess(emptyAsUnset, z.string().default('neuroweaver/trainer:latest')),
