@@ -34,37 +34,11 @@ export async function assign(ref: string, unit: string): Promise<{ variant: stri
 }
 
 /**
- * Records a unit's exposure unless this process already has (assignment and the gateway share this).
- * Returns a promise only when the caller must wait: the write buffer is full and is being flushed.
+ * Records a unit's exposure unless this process already stored it or has it pending (assignment and the
+ * gateway share this). Synchronous in the common case; returns a promise only when the caller must wait:
+ * the write buffer is full and is being flushed. A unit counts as stored only once its row committed
+ * (see exposures.ts), so a failed write is retried rather than forgotten.
  */
 export function exposeOnce(def: TestDefinition, unit: string, variant: string): Promise<void> | undefined {
-  const testId = def.test.id;
-  if (recorded.get(testId)?.has(unit)) return undefined;
-  const flushing = recordExposure(testId, unit, variant);
-  if (!flushing) {
-    remember(testId, unit);
-    return undefined;
-  }
-  return flushing.then(() => remember(testId, unit));
+  return recordExposure(def.test.id, unit, variant);
 }
-
-function remember(testId: string, unit: string) {
-  if (recordedCount >= MAX_RECORDED) {
-    recorded.clear();
-    recordedCount = 0;
-  }
-  let units = recorded.get(testId);
-  if (!units) recorded.set(testId, (units = new Set()));
-  if (!units.has(unit)) {
-    units.add(unit);
-    recordedCount++;
-  }
-}
-
-/**
- * Units whose exposure this process has already stored (exposure rows are never deleted, so this can
- * only be incomplete, never wrong): a returning unit is answered without a database write. Bounded.
- */
-const recorded = new Map<string, Set<string>>();
-let recordedCount = 0;
-const MAX_RECORDED = 200_000;

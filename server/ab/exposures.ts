@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { db, type DbOrTx } from '@/db/client';
 import { getEnv } from '@/server/env';
 import { onShutdown } from '@/server/lifecycle';
@@ -22,112 +22,193 @@ const randomShard = () => Math.floor(Math.random() * EXPOSURE_SHARDS);
  * the SRM check would surface if it were ever systematic. Events, which carry the outcomes, stay
  * durable-before-acknowledged.
  *
- * Backpressure: when the database falls behind and MAX_PENDING units wait, callers wait for the flush
- * instead of growing the buffer. A failed flush keeps its units and retries; after MAX_ATTEMPTS it drops
- * them with an error log naming the test and the count.
+ * Per unit, three states, checked in this order on every assignment (two map lookups, no promise):
+ *   recorded — its exposure row has COMMITTED (or was already there): nothing to do;
+ *   pending  — queued for the next flush, or in the statement being written: nothing more to queue;
+ *   neither  — queued now.
+ * A unit becomes `recorded` only after the statement that wrote it committed. A failed write puts its
+ * units back in the queue with exponential backoff (per test) and they are retried for as long as this
+ * process lives: nothing is dropped. Past ERROR_AFTER_FAILURES consecutive failures every further failure
+ * is logged as an error naming the test and the count still waiting; only a process exit can lose them
+ * (the shutdown hook logs that count too).
+ *
+ * Stop: the flush writes under the test row's share lock, as event ingestion does (ingest-events.ts), and
+ * only while the test is `running`. Stopping takes the row lock FOR UPDATE (stop-test.ts), so either the
+ * flush commits first (the stop waits for it, and its final lift snapshot counts those exposures), or the
+ * stop commits first and the flush then sees `stopped` and writes nothing. The stop's snapshot is the
+ * test's last word: an exposure buffered but not committed when the stop committed is NOT counted
+ * (results read ab_exposure_counts, which therefore never change after the stop). Those units were
+ * answered while the test ran but carry no event either (events are refused once stopped), so leaving
+ * them out of n does not bias it the way an exposed unit without its exposure would. They are discarded
+ * with a warning naming the count.
+ *
+ * Backpressure: when the database falls behind and MAX_PENDING units are queued, callers wait for the
+ * next flush pass instead of growing the buffer (while the database is down they are answered after the
+ * pass fails; the units stay queued).
  */
 const MAX_PENDING = 50_000;
-const MAX_ATTEMPTS = 5;
+/** Consecutive failed writes of one test after which each further failure is an error, not a warning. */
+const ERROR_AFTER_FAILURES = 5;
+const MAX_BACKOFF_MS = 30_000;
 
-interface Pending {
-  /** unit → variant; a Map, so a unit assigned twice before a flush is written once. */
-  units: Map<string, string>;
-  attempts: number;
+/** unit → variant; a Map, so a unit assigned twice before a flush is written once. */
+type Units = Map<string, string>;
+
+interface TestBuffer {
+  /** Waiting for the next flush. */
+  queued: Units;
+  /** The batch of the statement in flight, if any: pending as well, never queued twice. */
+  writing: Units | null;
+  /** Consecutive failed writes; the next write waits for `retryAt` (the forced flush does not). */
+  failures: number;
+  retryAt: number;
 }
 
-const pending = new Map<string, Pending>();
-let pendingCount = 0;
+const buffers = new Map<string, TestBuffer>();
+let queuedCount = 0;
 let timer: NodeJS.Timeout | null = null;
+let timerAt = 0;
 let inFlight: Promise<void> | null = null;
+/** Callers held by backpressure, released at the end of the next flush pass. */
+let waiters: (() => void)[] = [];
 
 /**
- * Queues a unit's first assignment for the next flush. Resolves at once, or, when MAX_PENDING units are
- * already waiting, once the buffer has been written.
+ * Units whose exposure row has committed (rows are never deleted, so this can only be incomplete, never
+ * wrong): a returning unit is answered without a database write. Bounded: clearing only costs rewrites.
  */
-export function recordExposure(testId: string, unit: string, variant: string): Promise<void> | void {
-  let entry = pending.get(testId);
-  if (!entry) pending.set(testId, (entry = { units: new Map(), attempts: 0 }));
-  if (!entry.units.has(unit)) {
-    entry.units.set(unit, variant);
-    pendingCount++;
-  }
+const recorded = new Map<string, Set<string>>();
+let recordedCount = 0;
+const MAX_RECORDED = 200_000;
+
+const backoffMs = (failures: number) => Math.min(MAX_BACKOFF_MS, getEnv().AB_EXPOSURE_FLUSH_MS * 2 ** failures);
+
+/**
+ * Queues a unit's first assignment for the next flush unless its exposure is already stored or pending.
+ * Returns undefined at once, or, when MAX_PENDING units are already queued, a promise settled after the
+ * next flush pass.
+ */
+export function recordExposure(testId: string, unit: string, variant: string): Promise<void> | undefined {
+  if (recorded.get(testId)?.has(unit)) return undefined;
+  let buf = buffers.get(testId);
+  if (!buf) buffers.set(testId, (buf = { queued: new Map(), writing: null, failures: 0, retryAt: 0 }));
+  if (buf.queued.has(unit) || buf.writing?.has(unit)) return undefined;
+  buf.queued.set(unit, variant);
+  queuedCount++;
   schedule();
-  if (pendingCount >= MAX_PENDING) return flushExposures();
+  if (queuedCount >= MAX_PENDING) return new Promise((resolve) => waiters.push(resolve));
+  return undefined;
 }
 
+/** Arms the timer for the earliest test due (a test in backoff waits for its retry time). */
 function schedule() {
-  if (timer || inFlight) return;
+  if (inFlight) return; // the pass in flight schedules the next one when it ends
+  const now = Date.now();
+  let due = Infinity;
+  for (const buf of buffers.values()) if (buf.queued.size) due = Math.min(due, Math.max(now + getEnv().AB_EXPOSURE_FLUSH_MS, buf.retryAt));
+  if (due === Infinity || (timer && timerAt <= due)) return;
+  if (timer) clearTimeout(timer);
+  timerAt = due;
   timer = setTimeout(() => {
     timer = null;
-    void flushExposures();
-  }, getEnv().AB_EXPOSURE_FLUSH_MS);
+    if (!inFlight) void runPass(false);
+  }, due - now);
   // A pending flush must not keep a finished script alive; servers call flushExposures() on shutdown.
   timer.unref();
 }
 
-/** Writes every buffered exposure now (also the shutdown hook). Resolves when the buffer is empty or has failed. */
-export async function flushExposures(): Promise<void> {
-  while (inFlight) await inFlight;
-  if (pending.size === 0) return;
+async function runPass(force: boolean): Promise<void> {
   if (timer) {
     clearTimeout(timer);
     timer = null;
   }
-  inFlight = writePending();
+  inFlight = writeDue(force);
   try {
     await inFlight;
   } finally {
     inFlight = null;
+    const released = waiters;
+    waiters = [];
+    released.forEach((resolve) => resolve());
+    schedule();
   }
-  if (pending.size) schedule();
-}
-
-async function writePending() {
-  const batches = [...pending.entries()];
-  pending.clear();
-  pendingCount = 0;
-  for (const [testId, entry] of batches) {
-    const units = [...entry.units.keys()].sort();
-    try {
-      await recordExposures(db, testId, units, units.map((u) => entry.units.get(u)!), { onlyWhileRunning: true });
-    } catch (error) {
-      if (entry.attempts + 1 >= MAX_ATTEMPTS) {
-        logger.error({ err: error, testId, units: units.length }, 'dropping exposures after repeated write failures');
-        continue;
-      }
-      requeue(testId, entry);
-      logger.warn({ err: error, testId, units: units.length, attempt: entry.attempts + 1 }, 'exposure flush failed; retrying');
-    }
-  }
-}
-
-onShutdown('ab-exposures', flushExposures);
-
-function requeue(testId: string, failed: Pending) {
-  const current = pending.get(testId) ?? { units: new Map(), attempts: 0 };
-  for (const [unit, variant] of failed.units) {
-    if (!current.units.has(unit)) {
-      current.units.set(unit, variant);
-      pendingCount++;
-    }
-  }
-  current.attempts = failed.attempts + 1;
-  pending.set(testId, current);
 }
 
 /**
- * Records many units' exposures (units first seen through an event); returns how many were new per
- * variant, already added to the counts. Units must be sorted, so concurrent batches lock in one order.
+ * Writes every queued exposure now, tests in backoff included (also the shutdown hook). Resolves once
+ * each test's batch was written or failed; failed units stay queued and are retried by the timer.
  */
-export async function recordExposures(tx: DbOrTx, testId: string, units: string[], variants: string[], opts: { onlyWhileRunning?: boolean } = {}): Promise<Map<string, number>> {
-  const running = opts.onlyWhileRunning ? sql`where exists (select 1 from ab_tests where id = ${testId} and status = 'running')` : sql``;
-  // One statement, so atomic on its own: the write-behind flush needs no transaction (one round trip and one
-  // commit per flush instead of four round trips), and inside the event path's transaction it is the same.
-  const inserted = await tx.execute<{ variant: string; n: number }>(sql`
-    with inserted as (
+export async function flushExposures(): Promise<void> {
+  while (inFlight) await inFlight;
+  if (queuedCount === 0) return;
+  await runPass(true);
+}
+
+/** How many units are queued or being written (tests and the shutdown log use it). */
+export function pendingExposures(): number {
+  let n = queuedCount;
+  for (const buf of buffers.values()) n += buf.writing?.size ?? 0;
+  return n;
+}
+
+async function writeDue(force: boolean) {
+  const now = Date.now();
+  for (const [testId, buf] of [...buffers.entries()]) {
+    if (!buf.queued.size || (!force && buf.retryAt > now)) continue;
+    const batch = buf.queued;
+    buf.writing = batch;
+    buf.queued = new Map();
+    queuedCount -= batch.size;
+    const units = [...batch.keys()].sort();
+    try {
+      const { live } = await storeBufferedExposures(testId, units, units.map((u) => batch.get(u)!));
+      buf.failures = 0;
+      buf.retryAt = 0;
+      if (live) for (const unit of units) remember(testId, unit);
+      else logger.warn({ testId, units: units.length }, 'exposures discarded: the test stopped before they were written');
+    } catch (error) {
+      // Back in the queue (a unit queued meanwhile is not: it was pending, so it could not be queued again).
+      for (const [unit, variant] of batch) buf.queued.set(unit, variant);
+      queuedCount += batch.size;
+      buf.failures++;
+      buf.retryAt = Date.now() + backoffMs(buf.failures);
+      const log = { err: error, testId, units: buf.queued.size, failures: buf.failures, retryInMs: buf.retryAt - Date.now() };
+      if (buf.failures >= ERROR_AFTER_FAILURES) logger.error(log, 'exposures still not written after repeated failures; kept and retried');
+      else logger.warn(log, 'exposure flush failed; retrying');
+    } finally {
+      buf.writing = null;
+      if (!buf.queued.size && !buf.failures) buffers.delete(testId);
+    }
+  }
+}
+
+function remember(testId: string, unit: string) {
+  if (recordedCount >= MAX_RECORDED) {
+    recorded.clear();
+    recordedCount = 0;
+  }
+  let units = recorded.get(testId);
+  if (!units) recorded.set(testId, (units = new Set()));
+  if (!units.has(unit)) {
+    units.add(unit);
+    recordedCount++;
+  }
+}
+
+onShutdown('ab-exposures', async () => {
+  // A few quick tries, then say how many exposures this exit loses.
+  for (let attempt = 0; attempt < 3 && pendingExposures(); attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    await flushExposures();
+  }
+  if (pendingExposures()) logger.error({ units: pendingExposures() }, 'exposures not written before exit: lost');
+});
+
+/** The insert-and-count statement shared by both paths; `where` filters the units (or not). */
+const exposureStatement = (testId: string, units: string[], variants: string[], where: SQL) => sql`
+    inserted as (
       insert into ab_exposures (test_id, unit, variant)
       select ${testId}, u, v from unnest(${sql.param(units)}::text[], ${sql.param(variants)}::text[]) as x(u, v)
-      ${running}
+      ${where}
       on conflict do nothing
       returning variant
     ),
@@ -136,7 +217,31 @@ export async function recordExposures(tx: DbOrTx, testId: string, units: string[
       insert into ab_exposure_counts (test_id, variant, shard, n)
       select ${testId}, variant, ${randomShard()}, n from counted
       on conflict (test_id, variant, shard) do update set n = ab_exposure_counts.n + excluded.n
-    )
+    )`;
+
+/**
+ * The write-behind flush's statement: the exposures of a running test, under the test row's share lock
+ * taken in the same statement (so one round trip and one commit, no explicit transaction). Waits for a
+ * stop in progress and then sees `stopped`; a stop waits for it. `live` is false when nothing was
+ * written because the test is not running.
+ */
+export async function storeBufferedExposures(testId: string, units: string[], variants: string[]): Promise<{ live: boolean; added: Map<string, number> }> {
+  const { rows } = await db.execute<{ live: boolean; variant: string | null; n: number | null }>(sql`
+    with live as (select id from ab_tests where id = ${testId} and status = 'running' for share),
+    ${exposureStatement(testId, units, variants, sql`where exists (select 1 from live)`)}
+    select exists (select 1 from live) as live, c.variant, c.n from (values (1)) as one(x) left join counted c on true order by c.variant`);
+  return { live: Boolean(rows[0]?.live), added: new Map(rows.filter((r) => r.variant !== null).map((r) => [r.variant!, r.n!])) };
+}
+
+/**
+ * Records many units' exposures (units first seen through an event) in the caller's transaction, which
+ * holds the test row's share lock (ingest-events.ts); returns how many were new per variant, already
+ * added to the counts. Units must be sorted, so concurrent batches lock in one order.
+ */
+export async function recordExposures(tx: DbOrTx, testId: string, units: string[], variants: string[]): Promise<Map<string, number>> {
+  // One statement, so atomic on its own, inside the event path's transaction.
+  const inserted = await tx.execute<{ variant: string; n: number }>(sql`
+    with ${exposureStatement(testId, units, variants, sql``)}
     select variant, n from counted order by variant`);
   return new Map(inserted.rows.map((r) => [r.variant, r.n]));
 }
