@@ -65,14 +65,26 @@ export async function routeChatCompletion(ref: string, body: ChatCompletionReque
     record(routed, { failed: upstream.status >= 500, tokens: upstream.status === 200 ? usageTokens(bytes) : undefined });
     return new RawReply(upstream.status, headers, bytes);
   }
-  return new RawReply(200, headers, relayStream(upstream.body, routed, wantsUsage), upstream.abort);
+  const exit = { clientGone: false };
+  const leave = () => {
+    exit.clientGone = true;
+    upstream.abort();
+  };
+  return new RawReply(200, headers, relayStream(upstream.body, routed, wantsUsage, exit), leave);
 }
 
-/** Passes server-sent events on as they come; takes the usage chunk out unless the client asked for it. */
-async function* relayStream(body: IncomingMessage, routed: Routed, keepUsage: boolean): AsyncGenerator<Uint8Array> {
+/**
+ * Passes server-sent events on as they come; takes the usage chunk out unless the client asked for it.
+ * A stream the model server breaks off (a socket error, or an end without `data: [DONE]`) is a failure: it
+ * is recorded as one and ends with an OpenAI error event (`data: {"error": …}`), which the SDKs raise, so a
+ * cut answer never looks complete. A client that leaves first (`exit.clientGone`, set by the adapter's
+ * onClose) is not the model's failure and is not recorded.
+ */
+async function* relayStream(body: IncomingMessage, routed: Routed, keepUsage: boolean, exit: { clientGone: boolean }): AsyncGenerator<Uint8Array> {
   let carry = '';
   let tokens: number | undefined;
-  let completed = false;
+  let done = false;
+  let broken: string | undefined;
   try {
     for await (const chunk of body) {
       carry += (chunk as Buffer).toString('utf8');
@@ -83,6 +95,7 @@ async function* relayStream(body: IncomingMessage, routed: Routed, keepUsage: bo
       let out = '';
       for (const event of events.split(/\n\n/)) {
         if (!event) continue;
+        if (event.startsWith('data: [DONE]')) done = true;
         const usage = event.includes('"usage"') ? usageOfEvent(event) : undefined;
         if (usage !== undefined) tokens = usage.tokens;
         if (usage?.usageOnly && !keepUsage) continue;
@@ -91,14 +104,18 @@ async function* relayStream(body: IncomingMessage, routed: Routed, keepUsage: bo
       if (out) yield Buffer.from(out);
     }
     if (carry) yield Buffer.from(carry);
-    completed = true;
+    if (!done) broken = 'the stream ended before data: [DONE]';
   } catch (error) {
-    record(routed, { failed: true });
-    throw error;
-  } finally {
-    // Ending without completing or failing means the client left early: not the model's failure, not recorded.
-    if (completed) record(routed, { failed: false, tokens });
+    broken = (error as Error).message || 'the connection was cut';
   }
+  if (exit.clientGone) return;
+  if (broken === undefined) {
+    record(routed, { failed: false, tokens });
+    return;
+  }
+  record(routed, { failed: true });
+  const message = `The model server of variant "${routed.variant}" broke off its answer: ${broken}`;
+  yield Buffer.from(`data: ${JSON.stringify({ error: { message, type: 'bad_gateway', param: null, code: 'bad_gateway' } })}\n\n`);
 }
 
 function usageOfEvent(event: string): { tokens: number; usageOnly: boolean } | undefined {

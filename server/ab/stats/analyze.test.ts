@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTest } from './analyze';
-import { relativeEffect, type Estimate } from './effects';
+import { absoluteEffect, relativeEffect, type Estimate } from './effects';
+import { welchDegreesOfFreedom } from './frequentist';
 import { sequentialPValue } from './sequential';
-import { summarizeRatio } from './sufficient-stats';
+import { summarizeProportion, summarizeRatio } from './sufficient-stats';
 import { expectRelative } from './testing/expect-relative';
 import type { AbTestConfig, AbTestResults, AnalyzeTestInput, MeanSufficientStats } from './types';
 
@@ -221,11 +222,27 @@ describe('analyzeTest: edge cases', () => {
   it('zero control mean: the relative effect is null, the absolute one is tested', () => {
     const r = twoArm({ errors: { control: converted(1000, 0), b: converted(1000, 12) } }, [{ name: 'errors', kind: 'binomial', role: 'guardrail', direction: 'decrease' }]);
     const cmp = r.metrics[0].comparisons[0];
+    // The relative lift (μt − μc)/|μc| divides by 0: reported as nulls with the reason, never NaN/Infinity.
     expect(cmp.relative).toEqual({ effect: null, ciLower: null, ciUpper: null });
+    const [control, b] = [summarizeProportion(converted(1000, 0)), summarizeProportion(converted(1000, 12))];
+    expect(relativeEffect(control, b)).toEqual({ estimate: null, variance: null, reason: 'the control mean is 0, so a relative change is undefined' });
+    // Independent scipy 1.17.1 computation on the binomial variances p(1 − p) (0 and 0.012·0.988):
+    // ttest_ind_from_stats(0.012, sqrt(0.011856), 1000, 0, 0, 1000, equal_var=False) → t 3.485075176786615,
+    // p 0.0005133670720393114; se = sqrt(0.011856/1000) = 0.003443254274665175; Welch–Satterthwaite ν = 999
+    // (the control's variance is 0, so ν = nt − 1); CI 0.012 ∓ t.isf(0.025, 999)·se =
+    // [0.005243159375599544, 0.018756840624400455].
+    const abs = absoluteEffect(control, b) as Estimate;
+    expect(abs.estimate).toBeCloseTo(0.012, 15);
+    expectRelative(Math.sqrt(abs.variance), 0.003443254274665175, 1e-12);
+    expect(welchDegreesOfFreedom(control, b)).toBeCloseTo(999, 9);
     expect(cmp.absolute.effect).toBeCloseTo(0.012, 15);
-    expect(cmp.pValue).toBeGreaterThan(0);
-    expect(cmp.pValue).toBeLessThan(0.01);
+    expectRelative(cmp.pValue, 0.0005133670720393114, 1e-10);
+    expectRelative(cmp.absolute.ciLower, 0.005243159375599544, 1e-10);
+    expectRelative(cmp.absolute.ciUpper, 0.018756840624400455, 1e-10);
+    expect(cmp.significant).toBe(true);
     expectFinite(r);
+    // What the REST API serialises: a JSON round trip changes nothing (NaN or Infinity would become null).
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 
   it('all-zero data: nothing to see, p = 1, no NaN', () => {
