@@ -36,12 +36,17 @@ export async function routeChatCompletion(ref: string, body: ChatCompletionReque
   if (!unit) throw new ValidationError(`Send the unit of randomisation as "user" in the body or in the ${UNIT_HEADER} header`, 'user');
   if (unit.length > 256) throw new ValidationError('must be at most 256 characters', UNIT_HEADER);
   const variant = variantFor(def, unit);
-  const endpoint = await variantEndpoint(def, variant.version);
-  if (!endpoint) throw new ServiceUnavailableError(`Variant "${variant.key}" (version ${variant.version}) is not deployed; deploy that version to staging or production first`);
   await exposeOnce(def, unit, variant.key);
   countAbAssignment(def.test.id, variant.key);
-
   const routed: Routed = { def, unit, variant: variant.key, started };
+  const endpoint = await variantEndpoint(def, variant.version);
+  if (!endpoint) {
+    // The unit was sent to a variant nobody serves: a failed request of that variant, counted like an
+    // unreachable server, so the errors guardrail sees a variant whose deployment went away.
+    record(routed, { failed: true });
+    throw new ServiceUnavailableError(`Variant "${variant.key}" (version ${variant.version}) is not deployed; deploy that version to staging or production first`);
+  }
+
   const wantsUsage = body.stream === true && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
   // Ask for usage on streams too, so tokens are recorded; the extra chunk is removed if the client did not ask.
   const payload = JSON.stringify(body.stream === true ? { ...body, model: endpoint.servedModel, stream_options: { ...(body.stream_options as object), include_usage: true } } : { ...body, model: endpoint.servedModel });

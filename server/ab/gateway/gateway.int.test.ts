@@ -176,6 +176,13 @@ describe('the A/B gateway (OpenAI-compatible, driven by the official openai SDK)
     }
     expect(statuses.get('candidate')).toBe(503);
     expect(statuses.get('control')).toBe(200);
+    // Users sent to the variant nobody serves are in the test and failed: the errors guardrail sees it.
+    await flushGatewayEvents();
+    const outage = (await pm('GET', `/ab-tests/${undeployed.id}/results`)).body.metrics.find((m: { name: string }) => m.name === 'errors');
+    const candidateErrors = outage.variants.find((v: { key: string }) => v.key === 'candidate');
+    expect(candidateErrors.n).toBeGreaterThan(0);
+    expect(candidateErrors.mean).toBe(1);
+    expect(outage.variants.find((v: { key: string }) => v.key === 'control').mean).toBe(0);
     await expect(sdk.chat.completions.create({ model: 'm', user: 'u-x', messages: [] })).rejects.toMatchObject({ status: 422 });
 
     expect((await pm('POST', `/ab-tests/${test.id}/stop`, {})).status).toBe(200);
