@@ -1,4 +1,4 @@
-import OpenAI, { APIError } from 'openai';
+import { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor } from '@/server/auth/actor';
 import { joinTestSimulator } from '@/server/cluster/overview/testing';
@@ -10,6 +10,7 @@ import { deployModel } from '@/server/deployments/deploy';
 import { clearEndpointCache, findServingEndpoint } from '@/server/deployments/endpoints';
 import { meta, testApiKey, testUser } from '@/test/fixtures';
 import { client, startRestServer } from '@/test/rest-client';
+import { gatewaySdk, startGatewayTest } from './testing';
 import { variantFor } from '../assign';
 import { cachedDefinition } from '../definition';
 import { familyWithVersions } from '../testing/fixtures';
@@ -51,30 +52,8 @@ async function deployedFamily(productionEnv: Record<string, string>, stagingEnv:
   return family;
 }
 
-async function startTest(familySlug: string) {
-  const created = await pm('POST', '/ab-tests', {
-    name: 'gateway failures',
-    modelId: familySlug,
-    variants: [
-      { key: 'control', version: '1.0.0', weight: 0.5 },
-      { key: 'candidate', version: '1.1.0', weight: 0.5 },
-    ],
-    metrics: [
-      { name: 'quality', kind: 'mean', role: 'primary', direction: 'increase' },
-      { name: 'latency_ms', kind: 'mean', role: 'guardrail', direction: 'decrease' },
-      { name: 'errors', kind: 'binomial', role: 'guardrail', direction: 'decrease' },
-      { name: 'total_tokens', kind: 'mean', role: 'guardrail', direction: 'decrease' },
-    ],
-    method: 'frequentist',
-    minimumDetectableEffect: 0.5,
-    minSamplePerVariant: 50,
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  expect((await pm('POST', `/ab-tests/${created.body.id}/start`)).status).toBe(200);
-  return created.body as { id: string };
-}
-
-const sdkFor = (testId: string) => new OpenAI({ apiKey: engineerKey, baseURL: `${rest.url}/api/v1/ab-tests/${testId}/openai`, maxRetries: 0 });
+const startTest = (familySlug: string) => startGatewayTest(pm, { name: 'gateway failures', familySlug, versions: ['1.0.0', '1.1.0'] });
+const sdkFor = (testId: string) => gatewaySdk(rest.url, engineerKey, testId);
 
 /** Units that are assigned `variant` (the pure assignment function, so that finding them exposes no one). */
 async function unitsOf(testId: string, variant: string, count: number, prefix: string) {

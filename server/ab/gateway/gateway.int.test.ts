@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor } from '@/server/auth/actor';
 import { joinTestSimulator } from '@/server/cluster/overview/testing';
@@ -10,6 +9,7 @@ import { deployModel } from '@/server/deployments/deploy';
 import { findServingEndpoint } from '@/server/deployments/endpoints';
 import { meta, testApiKey, testUser } from '@/test/fixtures';
 import { client, startRestServer } from '@/test/rest-client';
+import { gatewaySdk, startGatewayTest } from './testing';
 import { familyWithVersions } from '../testing/fixtures';
 import { flushGatewayEvents } from './metrics-buffer';
 
@@ -48,33 +48,8 @@ afterAll(async () => {
   await stopSim?.();
 });
 
-const TOKENS_GUARDRAIL = { name: 'total_tokens', kind: 'mean', role: 'guardrail', direction: 'decrease' };
-
-async function startTest(versions: [string, string], extraMetrics: object[] = [TOKENS_GUARDRAIL]) {
-  const created = await pm('POST', '/ab-tests', {
-    name: `gateway ${versions.join(' vs ')}`,
-    modelId: family.slug,
-    variants: [
-      { key: 'control', version: versions[0], weight: 0.5 },
-      { key: 'candidate', version: versions[1], weight: 0.5 },
-    ],
-    metrics: [
-      { name: 'quality', kind: 'mean', role: 'primary', direction: 'increase' },
-      { name: 'latency_ms', kind: 'mean', role: 'guardrail', direction: 'decrease' },
-      { name: 'errors', kind: 'binomial', role: 'guardrail', direction: 'decrease' },
-      ...extraMetrics,
-    ],
-    method: 'frequentist',
-    // The variants differ by ~100 %: planned for a 50 % change, so 240 units are enough whatever the split.
-    minimumDetectableEffect: 0.5,
-    minSamplePerVariant: 50,
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  expect((await pm('POST', `/ab-tests/${created.body.id}/start`)).status).toBe(200);
-  return created.body as { id: string };
-}
-
-const sdkFor = (testId: string) => new OpenAI({ apiKey: engineerKey, baseURL: `${rest.url}/api/v1/ab-tests/${testId}/openai`, maxRetries: 0 });
+const startTest = (versions: [string, string], extraMetrics?: object[]) => startGatewayTest(pm, { name: `gateway ${versions.join(' vs ')}`, familySlug: family.slug, versions, extraMetrics });
+const sdkFor = (testId: string) => gatewaySdk(rest.url, engineerKey, testId);
 
 describe('the A/B gateway (OpenAI-compatible, driven by the official openai SDK)', () => {
   it('routes each user to its variant, records latency and errors itself, and the test finds the better variant', async () => {
