@@ -80,7 +80,7 @@ export function useLivePipeline(id: string): LiveState {
   return useLiveState(sub);
 }
 
-/** Refetches the pipelines list when one of them changes status or progress (at most once a second). */
+/** Refetches the pipelines list when one of them changes status or progress (at most twice a second). */
 export function useLivePipelineList(): LiveState {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

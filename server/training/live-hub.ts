@@ -15,9 +15,13 @@ import { getPipelineStatus } from './service';
 
 export type PipelineSnapshot = Awaited<ReturnType<typeof getPipelineStatus>>;
 
-/** A burst of changes reaches a page at most this often (≤ 2 per second), and the first one at once. */
+/**
+ * A burst of changes reaches a page at most this often (≤ 2 per second), and the first one at once. The
+ * list too: with a 1 s interval a change right after a refresh (a cancel just after a progress notice)
+ * spent half of the 2 s the page is allowed before it showed, and a busy server the rest.
+ */
 export const PIPELINE_INTERVAL_MS = 500;
-export const LIST_INTERVAL_MS = 1_000;
+export const LIST_INTERVAL_MS = 500;
 /** How long a new stream waits for the channel subscription before telling the browser to retry. */
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
 

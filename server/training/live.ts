@@ -106,7 +106,7 @@ async function* stream(first: PipelineSnapshot, opts: { lastEventId?: string | n
   }
 }
 
-/** Starts the pipelines list's live stream: the ids of pipelines whose status or progress changed, at most once a second. */
+/** Starts the pipelines list's live stream: the ids of pipelines whose status or progress changed, at most twice a second. */
 export async function openListStream(opts: { signal?: AbortSignal }): Promise<AsyncGenerator<{ ids: string[] }>> {
   const inbox = new Latest<string[]>((a, b) => [...new Set([...a, ...b])]);
   const stop = once(await liveHub.watchList((ids) => inbox.put(ids)), opts.signal);
