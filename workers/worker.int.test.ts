@@ -34,7 +34,8 @@ beforeAll(async () => {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   worker = await waitFor(
-    async () => (await getSystemStatus()).workers.find((w) => w.alive && Date.parse(w.startedAt) >= startedAt - 1_000),
+    // This child's own heartbeat: a worker of another test file (same Redis prefix) may still be alive.
+    async () => (await getSystemStatus()).workers.find((w) => w.alive && w.pid === child.pid && Date.parse(w.startedAt) >= startedAt - 1_000),
     'the worker heartbeat',
     15_000,
   );
