@@ -56,8 +56,10 @@ export function rolesWith(scope: Scope): Role[] {
   return (Object.keys(roleScopes) as Role[]).filter((r) => roleScopes[r].includes(scope));
 }
 
-export function assertAccess(actor: Actor, scope: Scope): void {
+/** `refusal`: the request field at fault and what the caller can do instead, for a refusal that has a way round. */
+export function assertAccess(actor: Actor, scope: Scope, refusal?: { field?: string; instead?: string }): void {
   if (!hasAccess(actor.role, scope)) {
-    throw new ForbiddenError(`Role "${actor.role}" may not do this (needs ${scope}: ${rolesWith(scope).join(', ')})`);
+    const instead = refusal?.instead ? `; ${refusal.instead}` : '';
+    throw new ForbiddenError(`Role "${actor.role}" may not do this (needs ${scope}: ${rolesWith(scope).join(', ')})${instead}`, refusal?.field);
   }
 }

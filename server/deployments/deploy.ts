@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { db } from '@/db/client';
 import { type DeploymentSpec, deployments } from '@/db/schema/deployments';
 import { recordAudit } from '@/server/audit/service';
-import { assertAccess, hasAccess, rolesWith } from '@/server/auth/access';
+import { assertAccess } from '@/server/auth/access';
 import type { RequestMeta } from '@/server/auth/actor';
 import { getCluster, modelServerName } from '@/server/cluster';
-import { ConflictError, ForbiddenError, uniqueViolation, ValidationError } from '@/server/errors';
+import { ConflictError, uniqueViolation, ValidationError } from '@/server/errors';
 import { getFamilyDetail } from '@/server/registry/families';
 import { recordHistory } from '@/server/registry/history';
 import { resolveFamily, resolveVersion, type VersionRow } from '@/server/registry/refs';
@@ -16,7 +16,7 @@ import { assertNotUndeploying, findLive, recordAction, targetOf } from './store'
 import { describeDeployment } from './status';
 
 /** The version to deploy: the one named, else the family's alias for the environment. */
-export async function pickVersion(family: Awaited<ReturnType<typeof resolveFamily>>, input: DeployInput): Promise<VersionRow> {
+async function pickVersion(family: Awaited<ReturnType<typeof resolveFamily>>, input: DeployInput): Promise<VersionRow> {
   let version: VersionRow;
   if (input.version) {
     version = await resolveVersion(db, family, input.version);
@@ -29,8 +29,8 @@ export async function pickVersion(family: Awaited<ReturnType<typeof resolveFamil
   return version;
 }
 
-/** What a deploy request runs, version resolved; deploying and requesting a production deploy build it alike. */
-export function deploymentSpecOf(family: { slug: string }, version: VersionRow, input: DeployInput): DeploymentSpec {
+/** What a deploy runs: the request with its version resolved. */
+function deploymentSpecOf(family: { slug: string }, version: VersionRow, input: DeployInput): DeploymentSpec {
   return {
     version: version.version,
     versionId: version.id,
@@ -47,6 +47,22 @@ export function deploymentSpecOf(family: { slug: string }, version: VersionRow, 
 }
 
 /**
+ * Everything a deploy checks before anything is written: the family, the version (named, or the alias
+ * for the environment), a GPU request some node can hold, and manifests that build. A production deploy
+ * request is checked by the same function, so what an admin later approves deploys as checked.
+ */
+export async function prepareDeploy(familyRef: string, input: DeployInput) {
+  const family = await resolveFamily(db, familyRef);
+  const version = await pickVersion(family, input);
+  const cluster = await getCluster();
+  await assertGpuFits(cluster, input.resources.gpu);
+  const spec = deploymentSpecOf(family, version, input);
+  const target = { familySlug: family.slug, environment: input.environment, name: modelServerName(family.slug, input.environment), namespace: cluster.identity.namespace };
+  buildManifests(target, spec);
+  return { family, version, cluster, spec, target };
+}
+
+/**
  * Deploys a version of a model to an environment: records it and applies the Deployment, Service,
  * HPA, ServiceMonitor and PrometheusRule. Deploying another version where one runs is a rolling
  * update. Everything is checked before anything is written; a cluster failure rolls the rows back and
@@ -54,21 +70,10 @@ export function deploymentSpecOf(family: { slug: string }, version: VersionRow, 
  */
 export async function deployModel(meta: RequestMeta, familyRef: string, input: DeployInput) {
   assertAccess(meta.actor, 'deployments:write');
-  if (input.environment === 'production' && !hasAccess(meta.actor.role, 'deployments:production')) {
-    throw new ForbiddenError(
-      `Role "${meta.actor.role}" may not deploy to production (needs deployments:production: ${rolesWith('deployments:production').join(', ')}); ask for an admin's approval with POST /api/v1/deploy/${familyRef}/requests`,
-      'environment',
-    );
+  if (input.environment === 'production') {
+    assertAccess(meta.actor, 'deployments:production', { field: 'environment', instead: `ask for an admin's approval with POST /api/v1/deploy/${familyRef}/requests` });
   }
-  const family = await resolveFamily(db, familyRef);
-  const version = await pickVersion(family, input);
-  const cluster = await getCluster();
-  await assertGpuFits(cluster, input.resources.gpu);
-
-  const spec = deploymentSpecOf(family, version, input);
-  const target = { familySlug: family.slug, environment: input.environment, name: modelServerName(family.slug, input.environment), namespace: cluster.identity.namespace };
-  // Builds (and so validates) the manifests before anything is written.
-  buildManifests(target, spec);
+  const { family, version, cluster, spec, target } = await prepareDeploy(familyRef, input);
 
   try {
     const id = await db.transaction(async (tx) => {

@@ -4,12 +4,9 @@ import { deploymentRequests } from '@/db/schema/deployments';
 import { recordAudit } from '@/server/audit/service';
 import { assertAccess } from '@/server/auth/access';
 import type { RequestMeta } from '@/server/auth/actor';
-import { getCluster, modelServerName } from '@/server/cluster';
 import { ConflictError, ForbiddenError, NotFoundError, uniqueViolation, ValidationError } from '@/server/errors';
-import { resolveFamily } from '@/server/registry/refs';
-import { deployModel, deploymentSpecOf, pickVersion } from './deploy';
-import { assertGpuFits, buildManifests } from './manifests';
-import { type DeployInput, deploySchema, type DeploymentRequestInput, type ListDeploymentRequestsInput } from './schemas';
+import { deployModel, prepareDeploy } from './deploy';
+import { deploySchema, type DeploymentRequestInput, type ListDeploymentRequestsInput } from './schemas';
 
 /**
  * Production deploys need an admin or an admin's approval, like the registry's production promotion:
@@ -41,22 +38,13 @@ async function requestView(tx: DbOrTx, id: string) {
 }
 export type DeploymentRequestView = Awaited<ReturnType<typeof requestView>>;
 
-/** Checks everything a deploy would check before anything is written, and pins the version. */
-async function validatedRequest(familyRef: string, input: DeployInput) {
-  const family = await resolveFamily(db, familyRef);
-  const version = await pickVersion(family, input);
-  const cluster = await getCluster();
-  await assertGpuFits(cluster, input.resources.gpu);
-  buildManifests({ familySlug: family.slug, environment: input.environment, name: modelServerName(family.slug, input.environment), namespace: cluster.identity.namespace }, deploymentSpecOf(family, version, input));
-  return { family, version };
-}
-
 /** Asks for a production deploy; nothing reaches the cluster until an admin approves. */
 export async function requestProductionDeploy(meta: RequestMeta, familyRef: string, body: DeploymentRequestInput) {
   assertAccess(meta.actor, 'deployments:write');
   const { reason, ...input } = body;
   if (input.environment !== 'production') throw new ValidationError('only production deploys need an approval; deploy to staging directly', 'environment');
-  const { family, version } = await validatedRequest(familyRef, input);
+  // Checked like a deploy now (nothing is applied); the approval deploys this pinned version.
+  const { family, version } = await prepareDeploy(familyRef, input);
   try {
     return await db.transaction(async (tx) => {
       const [row] = await tx
@@ -140,7 +128,7 @@ export async function rejectDeploymentRequest(meta: RequestMeta, id: string, dec
     await tx
       .update(deploymentRequests)
       .set({ status: 'rejected', decidedById: meta.actor.id ?? meta.actor.label, decidedByLabel: meta.actor.label, decisionReason: decisionReason ?? null, decidedAt: new Date() })
-      .where(and(eq(deploymentRequests.id, id), eq(deploymentRequests.status, 'pending')));
+      .where(eq(deploymentRequests.id, id));
     await recordAudit(tx, meta, {
       action: 'deployments.production.reject',
       targetType: 'deployment_request',
