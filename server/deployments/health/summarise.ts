@@ -42,14 +42,7 @@ export function summariseHealth(o: CheckObservation): { status: Exclude<HealthSt
   }
   if (o.rolloutInProgress && (o.newVersionCrashLooping ?? 0) > 0) return { status: 'unhealthy', reason: `the new version crash-loops (${o.newVersionCrashLooping} container(s)); older replicas still serve` };
   if (o.rolloutStuck) return { status: 'unhealthy', reason: 'the rollout is stuck (progress deadline exceeded)' };
-  const probeFailure =
-    o.health && !o.health.ok
-      ? `/health failed: ${o.health.error ?? 'error'}`
-      : o.chat && !o.chat.ok
-        ? `chat completion failed: ${o.chat.error ?? 'error'}`
-        : o.errorRate !== null && o.errorRate > 0.5
-          ? `${Math.round(o.errorRate * 100)}% of chat requests failed`
-          : null;
+  const probeFailure = failedProbe(o);
   if (probeFailure) {
     // While a rollout replaces the pods the Service answers from old and new ones alike, so a failing probe
     // cannot be pinned on either; counting it would restart the very pods that are the fix (the new version
@@ -63,6 +56,14 @@ export function summariseHealth(o: CheckObservation): { status: Exclude<HealthSt
   if (o.ready < o.desired) return { status: 'degraded', reason: `${o.ready}/${o.desired} replicas ready${o.rolloutInProgress ? ' (rollout in progress)' : ''}` };
   if (o.rolloutInProgress) return { status: 'degraded', reason: 'rollout in progress' };
   return { status: 'healthy', reason: `${o.ready}/${o.desired} replicas ready, probes passing` };
+}
+
+/** What the probes through the Service say is wrong, first cause first; null when they pass. */
+function failedProbe(o: CheckObservation): string | null {
+  if (o.health && !o.health.ok) return `/health failed: ${o.health.error ?? 'error'}`;
+  if (o.chat && !o.chat.ok) return `chat completion failed: ${o.chat.error ?? 'error'}`;
+  if (o.errorRate !== null && o.errorRate > 0.5) return `${Math.round(o.errorRate * 100)}% of chat requests failed`;
+  return null;
 }
 
 export interface RecoveryState {
