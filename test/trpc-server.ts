@@ -98,6 +98,7 @@ export function openSubscription(baseUrl: string, path: string, input: unknown, 
       }
     }
   })();
+  let unclaimed: Promise<IteratorResult<SseEvent>> | undefined;
   return {
     response,
     /** Reads until nothing arrives for `quietMs`: what was already on its way is consumed. */
@@ -115,11 +116,14 @@ export function openSubscription(baseUrl: string, path: string, input: unknown, 
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no event from ${path} within ${timeoutMs} ms`)), timeoutMs);
       });
-      const pending = events.next();
-      // Still pending when the race is lost or the stream is closed: its rejection is expected, not unhandled.
+      // A read that lost its race is still waiting on the stream and will get the next event: the next call
+      // takes it over, or that event would be lost (drain() always ends with such a read).
+      const pending = (unclaimed ??= events.next());
+      // Still pending when the stream is closed: its rejection is expected, not unhandled.
       pending.catch(() => undefined);
       try {
         const { value, done } = await Promise.race([pending, timeout]);
+        unclaimed = undefined;
         return done ? null : value;
       } finally {
         clearTimeout(timer);
