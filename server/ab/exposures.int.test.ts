@@ -80,32 +80,35 @@ const exposureRows = async (testId: string) => (await db.execute<{ n: number }>(
 describe('exposure write-behind in this process', () => {
   it('keeps retrying a unit whose write keeps failing, without queueing it twice, and counts it exactly once', async () => {
     const testId = await runningTest();
-    // The first FAILURES exposure inserts of this test fail (a sequence is not rolled back with them).
-    const FAILURES = 8;
+    // Every exposure insert of this test fails until the control row is switched off: the forced flushes
+    // below fail, and so do any retries the backoff timer makes meanwhile (counting failures instead made
+    // the test race that timer on a slow machine).
+    const FORCED_FAILURES = 5;
     const tag = testId.replace(/-/g, '_');
-    await db.execute(sql.raw(`create sequence fail_seq_${tag}`));
+    await db.execute(sql.raw(`create table fail_ctl_${tag} (failing boolean not null); insert into fail_ctl_${tag} values (true)`));
     await db.execute(
       sql.raw(`create function fail_fn_${tag}() returns trigger language plpgsql as $$ begin
-        if new.test_id = '${testId}' and nextval('fail_seq_${tag}') <= ${FAILURES} then raise exception 'injected exposure failure'; end if;
+        if new.test_id = '${testId}' and (select failing from fail_ctl_${tag}) then raise exception 'injected exposure failure'; end if;
         return new; end $$`),
     );
     await db.execute(sql.raw(`create trigger fail_trg_${tag} before insert on ab_exposures for each row execute function fail_fn_${tag}()`));
     try {
       await assign(testId, 'flaky-unit');
-      for (let i = 0; i < FAILURES; i++) {
+      for (let i = 0; i < FORCED_FAILURES; i++) {
         await flushExposures();
         // Still pending (not remembered as stored), and assigning it again does not queue a duplicate.
         await assign(testId, 'flaky-unit');
         expect(pendingExposures()).toBe(1);
         expect(await exposureRows(testId)).toBe(0);
       }
+      await db.execute(sql.raw(`update fail_ctl_${tag} set failing = false`));
       // The next try is the timer's, after the backoff: no forced flush.
       await vi.waitFor(async () => expect(await exposureRows(testId)).toBe(1), { timeout: 15_000, interval: 100 });
       await assign(testId, 'flaky-unit');
       expect(pendingExposures()).toBe(0);
       expect(await stored(testId)).toEqual({ rows: 1, counted: 1 });
     } finally {
-      await db.execute(sql.raw(`drop trigger fail_trg_${tag} on ab_exposures; drop function fail_fn_${tag}(); drop sequence fail_seq_${tag}`));
+      await db.execute(sql.raw(`drop trigger fail_trg_${tag} on ab_exposures; drop function fail_fn_${tag}(); drop table fail_ctl_${tag}`));
     }
   });
 
