@@ -4,7 +4,8 @@ import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/s
 import { publishPipelineChanged } from './live-channel';
 import { tickBatch } from '@/server/tick-batch';
 import { appendLogLinesCte, type AttemptRow, type LogLine, pruneOverLimit, writeLogLines } from './logs';
-import { RLAIF_STAGES, type StageName } from './stages';
+import { trainingJobNames } from '@/server/cluster';
+import { GPU_STAGES, RLAIF_STAGES, type StageName } from './stages';
 
 /*
  * The pipeline state machine. Every function here is ONE transaction that locks the pipeline row and
@@ -46,13 +47,29 @@ async function recordAttempt(tx: Tx, stage: StageRow, status: StageRow['status']
     .onConflictDoNothing();
 }
 
+/** What an attempt entering a stage clears of the previous attempt's traces. */
+const clearedTraces = sql`progress = 0, step = null, total_steps = null, waiting = null, error_code = null, error = null, finished_at = null, updated_at = now()`;
+
 /**
  * The SET list of a stage row queued for attempt `attempt`, its previous attempt's traces cleared: the one
  * definition of "queued" for every path that queues a stage (next stage, fallback, retry).
  */
-export const queuedForAttempt = (attempt: SQL) =>
-  sql`status = 'queued', attempt = ${attempt}, job_name = null, progress = 0, step = null, total_steps = null, waiting = null,
-      error_code = null, error = null, started_at = null, finished_at = null, updated_at = now()`;
+export const queuedForAttempt = (attempt: SQL) => sql`status = 'queued', attempt = ${attempt}, job_name = null, started_at = null, ${clearedTraces}`;
+
+/** Attempts of a GPU stage that `completeStage` can claim at once (see `claimableJobNames`). */
+const CLAIMABLE_ATTEMPTS = 5;
+
+/**
+ * The Job name of every GPU stage attempt that `completeStage` may claim as it queues it, keyed
+ * `stage:attempt`: the names are hashes (server/cluster), so the statement cannot derive them, and which
+ * stage comes next is only known inside it. A later attempt (a pipeline retried more often) is queued and
+ * dispatched the ordinary way.
+ */
+export function claimableJobNames(pipelineId: string): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const stage of GPU_STAGES) for (let attempt = 1; attempt <= CLAIMABLE_ATTEMPTS; attempt++) names[`${stage}:${attempt}`] = trainingJobNames({ pipelineId, stage, attempt }).job;
+  return names;
+}
 
 /** Queues `stage` (its next attempt) and points the pipeline at it. */
 async function queueStage(tx: Tx, stage: StageRow): Promise<NextStage> {
@@ -131,13 +148,25 @@ export type CompletedPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
  * into what the stage already holds (a GPU stage's artifact arrives earlier, as a trainer event).
  *
+ * With `claim` (what `claimableJobNames` returns), a next stage that runs on the GPU is not queued but
+ * claimed at once (running, under its Job name, "started" logged): the caller applies its Job next and
+ * `next.claimed` says so. That is the watcher's path from one Job to the next, where the claim would
+ * otherwise cost a statement of its own; the queued job the caller still enqueues finds the stage running
+ * and only makes sure its Job exists (run-stage.ts).
+ *
  * One statement, so one round trip on the way from a finished Job to the next one: it locks the pipeline
  * row first (`for update`, like every transition here), and each later part only acts on what the
  * previous returned. A pipeline no longer running, or an attempt no longer running, moves nothing.
  */
-export async function completeStage(pipelineId: string, stage: StageName, attempt: number, result: Record<string, unknown> = {}): Promise<{ next: NextStage | null; finished: boolean; pipeline: CompletedPipeline } | null> {
+export async function completeStage(
+  pipelineId: string,
+  stage: StageName,
+  attempt: number,
+  result: Record<string, unknown> = {},
+  claim?: Record<string, string>,
+): Promise<{ next: (NextStage & { claimed: boolean }) | null; finished: boolean; pipeline: CompletedPipeline } | null> {
   const registered = typeof result.versionId === 'string' && typeof result.version === 'string' ? { id: result.versionId, version: result.version } : null;
-  const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; stages: StageResult[] } & AttemptRow & { kept: string | null }>(sql`
+  const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; next_job: string | null; stages: StageResult[]; logged: (AttemptRow & { kept: string })[] | null }>(sql`
     with p as (
       select id, family_slug, config from training_pipelines where id = ${pipelineId}::uuid and status = 'running' for update
     ), done as (
@@ -157,12 +186,15 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
       select pipeline_id, stage, attempt, 'succeeded', job_name, started_at from done
       on conflict do nothing
     ), next as (
-      select s.pipeline_id, s.stage, s.attempt + 1 as attempt from training_stages s join done d on d.pipeline_id = s.pipeline_id
+      select s.pipeline_id, s.stage, s.attempt + 1 as attempt, ${claim ? JSON.stringify(claim) : null}::jsonb ->> (s.stage::text || ':' || (s.attempt + 1)) as job_name
+      from training_stages s join done d on d.pipeline_id = s.pipeline_id
       where s.status = 'pending' order by s.position limit 1
     ), queued as (
-      update training_stages s set ${queuedForAttempt(sql`next.attempt`)}
+      update training_stages s
+      set status = case when next.job_name is null then 'queued' else 'running' end::training_stage_status, attempt = next.attempt,
+          job_name = next.job_name, started_at = case when next.job_name is null then null else now() end, ${clearedTraces}
       from next where s.pipeline_id = next.pipeline_id and s.stage = next.stage
-      returning s.stage, s.attempt
+      returning s.pipeline_id, s.stage, s.attempt, s.job_name
     ), moved as (
       update training_pipelines t
       set current_stage = (select stage from next),
@@ -173,15 +205,20 @@ export async function completeStage(pipelineId: string, stage: StageName, attemp
           updated_at = now()
       from done where t.id = done.pipeline_id
       returning t.id
-    ), ${appendLogLinesCte('logged', sql`select pipeline_id, stage, attempt, ${`[neuroweaver] stage ${stage} succeeded`}::text from done`)}
-    select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt,
-           (select json_agg(outcomes) from outcomes) as stages, logged.pipeline_id, logged.stage, logged.attempt, logged.kept
-    from p join done on true left join logged on true cross join (select count(*) from moved) as m`);
+    ), ${appendLogLinesCte(
+      'logged',
+      sql`select pipeline_id, stage, attempt, ${`[neuroweaver] stage ${stage} succeeded`}::text from done
+          union all
+          select pipeline_id, stage, attempt, '[neuroweaver] stage ' || stage || ' attempt ' || attempt || ' started as Job ' || job_name from queued where job_name is not null`,
+    )}
+    select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt, (select job_name from queued) as next_job,
+           (select json_agg(outcomes) from outcomes) as stages, (select json_agg(logged) from logged) as logged
+    from p join done on true cross join (select count(*) from moved) as m`);
   const row = rows[0];
   if (!row) return null;
-  if (row.kept !== null) await pruneOverLimit([row as AttemptRow & { kept: string }]);
+  if (row.logged) await pruneOverLimit(row.logged);
   publishPipelineChanged(pipelineId, 'state', 'logs', 'metrics');
-  const next = row.next_stage && row.next_attempt !== null ? { pipelineId, stage: row.next_stage, attempt: row.next_attempt } : null;
+  const next = row.next_stage && row.next_attempt !== null ? { pipelineId, stage: row.next_stage, attempt: row.next_attempt, claimed: row.next_job !== null } : null;
   return { next, finished: !next, pipeline: { id: pipelineId, familySlug: row.family_slug, config: row.config, stages: row.stages } };
 }
 
@@ -257,14 +294,24 @@ export async function queuedStages(): Promise<NextStage[]> {
   return rows.map((r) => ({ ...r, stage: r.stage as StageName }));
 }
 
-/** Running attempts of `stage` in running pipelines, with their Job names. */
-export async function runningStages(stage: StageName): Promise<Array<NextStage & { jobName: string | null }>> {
+/**
+ * Running attempts of `stages` in running pipelines, with their Job names; with `startedMsAgo`, only those
+ * that started at least that long ago.
+ */
+export async function runningStages(stages: readonly StageName[], startedMsAgo?: number): Promise<Array<NextStage & { jobName: string | null }>> {
   const rows = await db
-    .select({ pipelineId: trainingStages.pipelineId, attempt: trainingStages.attempt, jobName: trainingStages.jobName })
+    .select({ pipelineId: trainingStages.pipelineId, stage: trainingStages.stage, attempt: trainingStages.attempt, jobName: trainingStages.jobName })
     .from(trainingStages)
     .innerJoin(trainingPipelines, eq(trainingPipelines.id, trainingStages.pipelineId))
-    .where(and(eq(trainingPipelines.status, 'running'), eq(trainingStages.stage, stage), eq(trainingStages.status, 'running')));
-  return rows.map((r) => ({ ...r, stage }));
+    .where(
+      and(
+        eq(trainingPipelines.status, 'running'),
+        inArray(trainingStages.stage, [...stages]),
+        eq(trainingStages.status, 'running'),
+        startedMsAgo === undefined ? undefined : sql`${trainingStages.startedAt} <= now() - make_interval(secs => ${startedMsAgo / 1000})`,
+      ),
+    );
+  return rows.map((r) => ({ ...r, stage: r.stage as StageName }));
 }
 
 /** The state of one stage attempt, for the event endpoint and the watcher. */

@@ -2,16 +2,21 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, jobFinished, jobHasCondition, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
-import { deleteStageJob, deleteStageSecret, enqueueEvaluateJudging, enqueueStage, readAhead } from './dispatch';
+import { applyStageJob, deleteStageJob, gpuStageConfig, deleteStageSecret, enqueueEvaluateJudging, enqueueStage, readAhead } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
 import { runStage } from './run-stage';
-import { STAGES, stageKind, type StageName } from './stages';
-import { completeStage, failStage, type NextStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
+import { GPU_STAGES, STAGES, stageKind, type StageName } from './stages';
+import { claimableJobNames, completeStage, failStage, type NextStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
 
 const log = logger.child({ component: 'training-watcher' });
 
 /** How long the queued job of a stage this watcher dispatched itself waits before checking on it. */
 const SAFETY_NET_DELAY_MS = 5_000;
+/**
+ * A running GPU stage whose Job is still missing this long after it started lost its dispatch (the safety
+ * net's queued job runs after SAFETY_NET_DELAY_MS; this is for when that job was lost too).
+ */
+const JOBLESS_STAGE_GRACE_MS = 60_000;
 /** A token Secret without a running Job is swept once it is this old (its Job may still be on its way). */
 const TOKEN_SWEEP_MIN_AGE_MS = 60_000;
 /** How long after its Job finished an attempt's token Secret is deleted (see forgetToken). */
@@ -88,16 +93,25 @@ export class TrainingWatcher {
   /**
    * Queued stages with no BullMQ job (an enqueue lost to a crash) get one; duplicates are dropped by job id.
    * Active Jobs whose stage attempt no longer runs (a cancel that raced a dispatch) are deleted.
-   * Running evaluate stages whose Job completed get their judging job (deduplicated by id).
+   * Running evaluate stages whose Job completed get their judging job (deduplicated by id). Running GPU
+   * stages without a Job `joblessGraceMs` after they started get it.
    */
-  async reconcile(): Promise<void> {
+  async reconcile(joblessGraceMs = JOBLESS_STAGE_GRACE_MS): Promise<void> {
     for (const next of await queuedStages()) await enqueueStage(next);
     const { client } = await getCluster();
     const { items } = await client.list(Kinds.Job, { labelSelector: TRAINING_SELECTOR });
     for (const job of items) if (!jobFinished(job)) await this.onJob(job, true);
     // An evaluate Job that completed while its judging was not enqueued (a lost enqueue) gets it now.
     const completed = new Set(items.filter((j) => jobHasCondition(j, 'Complete')).map((j) => j.metadata?.name));
-    for (const s of await runningStages('evaluate')) if (s.jobName && completed.has(s.jobName)) await enqueueEvaluateJudging(s.pipelineId, s.attempt);
+    for (const s of await runningStages(['evaluate'])) if (s.jobName && completed.has(s.jobName)) await enqueueEvaluateJudging(s.pipelineId, s.attempt);
+    // A GPU stage claimed by a transition whose process died before both its Job and its queued job were
+    // stored runs without a Job: the dispatch creates it (the stage is running, so it only ensures the Job).
+    const existing = new Set(items.map((j) => j.metadata?.name));
+    for (const s of await runningStages([...GPU_STAGES], joblessGraceMs)) {
+      if (s.jobName && existing.has(s.jobName)) continue;
+      log.warn({ ...s }, 'a running GPU stage has no Job: dispatching it again');
+      await runStage({ actor: systemActor, requestId: `reconcile:${s.pipelineId}` }, s, { finalAttempt: false }).catch((err) => log.warn({ err, ...s }, 'dispatching a running stage without a Job failed; the next reconcile retries'));
+    }
     // Only leftovers older than a minute are swept, so once a minute is enough (and a cluster identity not
     // allowed to list Secrets says so once a minute, not on every pass).
     if (Date.now() - this.lastSweep >= TOKEN_SWEEP_MIN_AGE_MS) {
@@ -152,7 +166,7 @@ export class TrainingWatcher {
         return;
       } else if (complete) {
         const ahead = readAhead(job);
-        const completed = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name });
+        const completed = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name }, claimableJobNames(ref.pipelineId));
         moved = completed && { ...completed, pipeline: { ...completed.pipeline, ...ahead } };
       } else {
         const { client } = await getCluster();
@@ -163,13 +177,20 @@ export class TrainingWatcher {
       if (moved) {
         this.handled.push({ at: Date.now(), ref, outcome: complete ? 'completed' : 'failed' });
         if (this.handled.length > 10_000) this.handled.splice(0, 5_000);
-        if (moved.next) {
+        const next = moved.next;
+        if (next) {
           // A GPU stage is dispatched here at once; its queued job is a safety net that runs a little later
           // (and finds the Job there) — or takes over if this process dies first. Durable before direct.
-          const gpu = stageKind(moved.next.stage) === 'gpu';
-          await enqueueStage(moved.next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
-          if (gpu) {
-            await runStage({ actor: systemActor, requestId: `watch:${moved.next.pipelineId}` }, moved.next, { finalAttempt: false }, 'pipeline' in moved ? moved.pipeline : undefined).catch((err) => log.warn({ err, ...moved.next }, 'direct dispatch failed; the queued job retries'));
+          const gpu = stageKind(next.stage) === 'gpu';
+          const pipeline = 'pipeline' in moved ? moved.pipeline : undefined;
+          if (gpu && pipeline && 'claimed' in next && next.claimed) {
+            // Claimed by the completing transition (the usual case): only its Job is missing. What the Job
+            // is configured with is read while the queued job is being stored.
+            const [, stageConfig] = await Promise.all([enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), gpuStageConfig(pipeline, next.stage, next.attempt).catch(() => undefined)]);
+            await applyStageJob(pipeline, next.stage, next.attempt, stageConfig).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job retries'));
+          } else {
+            await enqueueStage(next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
+            if (gpu) await runStage({ actor: systemActor, requestId: `watch:${next.pipelineId}` }, next, { finalAttempt: false }, pipeline).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job retries'));
           }
         }
         // After the next stage's dispatch, which an operator waits for.
