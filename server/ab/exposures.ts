@@ -235,13 +235,31 @@ export async function storeBufferedExposures(testId: string, units: string[], va
 
 /**
  * Records many units' exposures (units first seen through an event) in the caller's transaction, which
- * holds the test row's share lock (ingest-events.ts); returns how many were new per variant, already
+ * holds the test row's share lock (ingest-events.ts); `added` is how many were new per variant, already
  * added to the counts. Units must be sorted, so concurrent batches lock in one order.
+ *
+ * `read`, a select of the caller's, runs in the same statement and its rows come back as `rows`: the
+ * event path holds its per-test lock across this call, and every round trip under it costs throughput.
+ * The select sees the database as of the statement's start (so not these exposures: a data-modifying
+ * CTE's writes are invisible to the rest of its statement). Its columns must not be named exposed_*.
  */
-export async function recordExposures(tx: DbOrTx, testId: string, units: string[], variants: string[]): Promise<Map<string, number>> {
-  // One statement, so atomic on its own, inside the event path's transaction.
-  const inserted = await tx.execute<{ variant: string; n: number }>(sql`
+export async function recordExposures<R extends Record<string, unknown>>(
+  tx: DbOrTx,
+  testId: string,
+  units: string[],
+  variants: string[],
+  read?: SQL,
+): Promise<{ added: Map<string, number>; rows: R[] }> {
+  // One statement, so atomic on its own, inside the event path's transaction. A full join on false is a
+  // union of two row sets with different columns: each row is a count or one of the select's rows.
+  const result = await tx.execute<{ exposed_variant: string | null; exposed_n: number | null } & R>(sql`
     with ${exposureStatement(testId, units, variants, sql``)}
-    select variant, n from counted order by variant`);
-  return new Map(inserted.rows.map((r) => [r.variant, r.n]));
+    select c.variant as exposed_variant, c.n as exposed_n${read ? sql`, r.* from counted c full join (${read}) as r on false` : sql` from counted c`}`);
+  const added = new Map<string, number>();
+  const rows: R[] = [];
+  for (const { exposed_variant, exposed_n, ...row } of result.rows) {
+    if (exposed_variant !== null) added.set(exposed_variant, exposed_n!);
+    else rows.push(row as unknown as R);
+  }
+  return { added, rows };
 }

@@ -51,34 +51,62 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Serialises ingestion per test (class id of the two-key advisory lock: "AB"). */
 const INGEST_LOCK_CLASS = 0x4142;
 
+/*
+ * A batch is five round trips: BEGIN, the claim (which ends holding the per-test lock), the exposures with
+ * the sums, the writes, COMMIT. Batches of one test follow each other, so the time that lock is held sets
+ * the test's ingestion rate, and it is held over the last three. They cannot be fewer:
+ * - the sums must be read by a statement that starts after the lock is granted: read committed takes a
+ *   statement's snapshot when it starts, so a statement that waited for the lock itself would read the
+ *   sums as they were before the batch it waited for;
+ * - the new sums are computed here (unit-deltas.ts), between reading and writing them.
+ * BEGIN stays a round trip of its own: node-postgres sends one statement at a time, and folding BEGIN
+ * into the claim would mean inlining its values into a simple-protocol query string.
+ */
 async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units: Map<string, PendingUnit>): Promise<IngestResult> {
   const testId = def.test.id;
-  // A share lock on the test row: stopping waits for batches in flight, and a batch never lands after a stop.
-  const [row] = (await tx.execute<{ status: string }>(sql`select status from ab_tests where id = ${testId} for share`)).rows;
+  // The claim, one statement taking its locks in the order each needs the previous one:
+  // 1. a share lock on the test row: stopping waits for batches in flight, and a batch never lands after a
+  //    stop (waiting for a stop returns the row as the stop left it, `stopped`);
+  // 2. the idempotency key, only while running: a concurrent batch with the same key makes this insert
+  //    wait for its outcome, and that batch may be waiting for the per-test lock, so the key must not be
+  //    taken while holding it (a deadlock);
+  // 3. the per-test lock, only when the key was new (a duplicate counts nothing, so it needs no lock).
+  // Each step reads the previous one's rows, which is what makes Postgres run them in this order.
+  const claim =
+    input.idempotencyKey === undefined
+      ? sql`select from test where status = 'running'`
+      : sql`insert into ab_ingest_keys (test_id, idempotency_key, event_count)
+          select ${testId}, ${input.idempotencyKey}, ${input.events.length} from test where status = 'running'
+          on conflict do nothing
+          returning 1`;
+  const [row] = (
+    await tx.execute<{ status: string; locked: boolean }>(sql`
+      with test as (select status from ab_tests where id = ${testId} for share),
+      claimed as (${claim}),
+      locked as (select pg_advisory_xact_lock(${INGEST_LOCK_CLASS}, hashtext(${testId})) from claimed)
+      select status, exists (select from locked) as locked from test`)
+  ).rows;
   assertRunning({ ...def, test: { ...def.test, status: row.status as typeof def.test.status } }, 'events');
-
-  if (input.idempotencyKey !== undefined) {
-    const key = await tx.execute(sql`
-      insert into ab_ingest_keys (test_id, idempotency_key, event_count) values (${testId}, ${input.idempotencyKey}, ${input.events.length})
-      on conflict do nothing`);
-    if (!key.rowCount) {
-      const [prior] = (await tx.execute<{ n: number }>(sql`select event_count as n from ab_ingest_keys where test_id = ${testId} and idempotency_key = ${input.idempotencyKey}`)).rows;
-      return { accepted: prior.n, duplicate: true, newUnits: 0 };
-    }
+  if (!row.locked) {
+    // A statement of its own: the key may have been committed while the claim waited for it, after the
+    // claim's snapshot was taken.
+    const [prior] = (await tx.execute<{ n: number }>(sql`select event_count as n from ab_ingest_keys where test_id = ${testId} and idempotency_key = ${input.idempotencyKey!}`)).rows;
+    return { accepted: prior.n, duplicate: true, newUnits: 0 };
   }
 
-  // One batch at a time per test: each batch reads the units' sums it is about to change, so two batches
-  // touching the same unit must not interleave. Everything else below is set-based, a few statements.
-  await tx.execute(sql`select pg_advisory_xact_lock(${INGEST_LOCK_CLASS}, hashtext(${testId}))`);
-
+  // One batch at a time per test from here on: each batch reads the units' sums it is about to change, so
+  // two batches touching the same unit must not interleave. The sums are read by the exposures' statement,
+  // the first one started under the lock.
   const unitIds = [...units.keys()].sort(byCodeUnit);
-  const exposed = await recordExposures(tx, testId, unitIds, unitIds.map((u) => units.get(u)!.variant));
-
-  const before = new Map<string, Map<string, UnitSums>>();
-  const stored = await tx.execute<{ unit: string; metric: string; sum: number; positive: boolean }>(
+  const { added: exposed, rows: stored } = await recordExposures<{ unit: string; metric: string; sum: number; positive: boolean }>(
+    tx,
+    testId,
+    unitIds,
+    unitIds.map((u) => units.get(u)!.variant),
     sql`select unit, metric, sum, positive from ab_unit_metrics where test_id = ${testId} and unit = any(${sql.param(unitIds)}::text[])`,
   );
-  for (const r of stored.rows) {
+  const before = new Map<string, Map<string, UnitSums>>();
+  for (const r of stored) {
     let m = before.get(r.unit);
     if (!m) before.set(r.unit, (m = new Map()));
     m.set(r.metric, { sum: Number(r.sum), positive: r.positive });
@@ -98,25 +126,25 @@ async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units
     }
     changes.push({ variant, before: prior, batch });
   }
+  // Both writes in one statement. The order Postgres runs the two inserts in is unspecified and does not
+  // matter: only ingestion writes these tables, under the per-test lock. With no aggregate change the
+  // second insert gets empty arrays and writes nothing.
+  const col = arrayColumns(aggregateDeltas(def.metrics, changes));
   await tx.execute(sql`
-    insert into ab_unit_metrics (test_id, unit, metric, sum, positive)
-    select ${testId}, u, m, s, p from unnest(${sql.param(rows.unit)}::text[], ${sql.param(rows.metric)}::text[], ${sql.param(rows.sum)}::float8[], ${sql.param(rows.positive)}::bool[]) as x(u, m, s, p)
-    on conflict (test_id, unit, metric) do update set sum = excluded.sum, positive = excluded.positive`);
-
-  const deltas = aggregateDeltas(def.metrics, changes);
-  if (deltas.length) {
-    const col = arrayColumns(deltas);
-    await tx.execute(sql`
-      insert into ab_aggregates (test_id, variant, metric, sum, sum_squares, sum_y, sum_y_squares, sum_xy)
-      select ${testId}, v, m, s, s2, y, y2, xy
-      from unnest(${col('variant')}::text[], ${col('metric')}::text[], ${col('sum')}::float8[], ${col('sumSquares')}::float8[], ${col('sumY')}::float8[], ${col('sumYSquares')}::float8[], ${col('sumXy')}::float8[]) as x(v, m, s, s2, y, y2, xy)
-      on conflict (test_id, variant, metric) do update set
-        sum = ab_aggregates.sum + excluded.sum,
-        sum_squares = ab_aggregates.sum_squares + excluded.sum_squares,
-        sum_y = ab_aggregates.sum_y + excluded.sum_y,
-        sum_y_squares = ab_aggregates.sum_y_squares + excluded.sum_y_squares,
-        sum_xy = ab_aggregates.sum_xy + excluded.sum_xy`);
-  }
+    with unit_metrics as (
+      insert into ab_unit_metrics (test_id, unit, metric, sum, positive)
+      select ${testId}, u, m, s, p from unnest(${sql.param(rows.unit)}::text[], ${sql.param(rows.metric)}::text[], ${sql.param(rows.sum)}::float8[], ${sql.param(rows.positive)}::bool[]) as x(u, m, s, p)
+      on conflict (test_id, unit, metric) do update set sum = excluded.sum, positive = excluded.positive
+    )
+    insert into ab_aggregates (test_id, variant, metric, sum, sum_squares, sum_y, sum_y_squares, sum_xy)
+    select ${testId}, v, m, s, s2, y, y2, xy
+    from unnest(${col('variant')}::text[], ${col('metric')}::text[], ${col('sum')}::float8[], ${col('sumSquares')}::float8[], ${col('sumY')}::float8[], ${col('sumYSquares')}::float8[], ${col('sumXy')}::float8[]) as x(v, m, s, s2, y, y2, xy)
+    on conflict (test_id, variant, metric) do update set
+      sum = ab_aggregates.sum + excluded.sum,
+      sum_squares = ab_aggregates.sum_squares + excluded.sum_squares,
+      sum_y = ab_aggregates.sum_y + excluded.sum_y,
+      sum_y_squares = ab_aggregates.sum_y_squares + excluded.sum_y_squares,
+      sum_xy = ab_aggregates.sum_xy + excluded.sum_xy`);
   const newUnits = [...exposed.values()].reduce((s, n) => s + n, 0);
   return { accepted: input.events.length, duplicate: false, newUnits };
 }

@@ -1,8 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/db/client';
-import { testApiKey } from '@/test/fixtures';
+import { ConflictError } from '@/server/errors';
+import { systemMeta, testApiKey } from '@/test/fixtures';
 import { client, startRestServer } from '@/test/rest-client';
+import { createTest } from './create-test';
+import { loadTest } from './definition';
+import { ingestEvents } from './ingest-events';
+import { createTestSchema } from './schemas';
+import { startTest } from './start-test';
+import { stopLockedTest } from './stop-test';
 import { exposureReconciliation, familyWithVersions, recomputedAggregates, storedAggregates, testBody } from './testing/fixtures';
 
 let key: string;
@@ -134,5 +141,75 @@ describe('concurrent ingestion across a server restart', () => {
     const results = (await call('GET', `/ab-tests/${test.id}/results`)).body;
     expect(results.metrics[0].variants.reduce((sum: number, v: { n: number }) => sum + v.n, 0)).toBe(400);
     expect(results.metrics[0].variants.every((v: { mean: number }) => v.mean === 1)).toBe(true);
+  });
+});
+
+/** Batches of this test whose claim (ingest-events.ts) is waiting for a lock. */
+const claimsWaiting = async () =>
+  (
+    await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%claimed as (%'`,
+    )
+  ).rows[0].n;
+
+/**
+ * The locks a batch takes in its first statement (the test row's share lock, its idempotency key, the
+ * per-test lock), each forced to wait here for what it waits for in production, in this process's services.
+ */
+describe('the locks of an ingested batch', () => {
+  const runningTest = async () => {
+    const family = await familyWithVersions();
+    const test = await createTest(systemMeta, createTestSchema.parse(testBody(family.slug)));
+    await startTest(systemMeta, test.id);
+    // Counts one batch, so the definition is cached as running for the batches below.
+    await ingestEvents(test.id, { events: [{ unit: 'early', metric: 'converted', value: 1 }] });
+    return test.id;
+  };
+
+  it('waits for a stop holding the test row, then refuses the batch (409) and writes nothing', async () => {
+    const testId = await runningTest();
+    let ingesting: Promise<unknown> | undefined;
+    await db.transaction(async (tx) => {
+      const def = await loadTest(tx, testId, { lock: true });
+      ingesting = ingestEvents(testId, { idempotencyKey: 'during-stop', events: [{ unit: 'late', metric: 'converted', value: 1 }] }).catch((error: unknown) => error);
+      await vi.waitFor(async () => expect(await claimsWaiting()).toBe(1), { timeout: 5_000, interval: 10 });
+      await stopLockedTest(tx, systemMeta, def);
+    });
+    const refused = await ingesting;
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(/stopped/);
+    const { rows } = await db.execute<{ keys: number; exposures: number; sums: number }>(sql`
+      select (select count(*)::int from ab_ingest_keys where test_id = ${testId}) as keys,
+        (select count(*)::int from ab_exposures where test_id = ${testId} and unit = 'late') as exposures,
+        (select count(*)::int from ab_unit_metrics where test_id = ${testId} and unit = 'late') as sums`);
+    expect(rows[0]).toEqual({ keys: 0, exposures: 0, sums: 0 });
+  });
+
+  it('counts a batch sent again while the first is still in flight once, answering with the first count', async () => {
+    const testId = await runningTest();
+    const batch = { idempotencyKey: 'twice', events: [{ unit: 'u1', metric: 'latency_ms', value: 5 }, { unit: 'u2', metric: 'converted', value: 1 }, { unit: 'u2', metric: 'views', value: 3 }] };
+    let answers: unknown[] = [];
+    // Holding the per-test lock keeps the first batch in flight, its key inserted and not committed: the
+    // second one waits on that key, and sees it only once the first has committed.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${0x4142}, hashtext(${testId}))`);
+      const first = ingestEvents(testId, batch);
+      await vi.waitFor(async () => expect(await claimsWaiting()).toBe(1), { timeout: 5_000, interval: 10 });
+      const second = ingestEvents(testId, batch);
+      await vi.waitFor(async () => expect(await claimsWaiting()).toBe(2), { timeout: 5_000, interval: 10 });
+      answers = [first, second];
+    });
+    expect(await Promise.all(answers)).toEqual([
+      { accepted: 3, duplicate: false, newUnits: 2 },
+      { accepted: 3, duplicate: true, newUnits: 0 },
+    ]);
+    const stored = await db.execute<{ unit: string; metric: string; sum: number }>(sql`select unit, metric, sum from ab_unit_metrics where test_id = ${testId} and unit <> 'early' order by unit, metric`);
+    expect(stored.rows.map((r) => ({ ...r, sum: Number(r.sum) }))).toEqual([
+      { unit: 'u1', metric: 'latency_ms', sum: 5 },
+      { unit: 'u2', metric: 'converted', sum: 1 },
+      { unit: 'u2', metric: 'views', sum: 3 },
+    ]);
+    expect(await storedAggregates(testId)).toEqual(await recomputedAggregates(testId));
+    for (const e of await exposureReconciliation(testId)) expect(e.counted).toBe(e.rows);
   });
 });
