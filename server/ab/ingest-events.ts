@@ -22,14 +22,34 @@ interface PendingUnit {
   batch: Map<string, UnitSums>;
 }
 
+/** How far a sender's clock may be off ours: an event's timestamp may be this much before the start or after now. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * An event that happened before the test started cannot be an outcome of its assignment (counting it
+ * would credit a variant with what its units did before seeing it), and one from the future is a broken
+ * clock or a wrong unit of time (microseconds sent for milliseconds). Either refuses the batch, naming the event.
+ */
+function checkTimestamp(def: TestDefinition, i: number, timestamp: string | number, now: number) {
+  const at = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+  const field = `events.${i}.timestamp`;
+  const startedAt = def.test.startedAt?.getTime();
+  if (startedAt !== undefined && at < startedAt - MAX_CLOCK_SKEW_MS) {
+    throw new ValidationError(`${field}: ${new Date(at).toISOString()} is before the test started (${new Date(startedAt).toISOString()}); only what happened during the test can count toward it`, field);
+  }
+  if (at > now + MAX_CLOCK_SKEW_MS) throw new ValidationError(`${field}: ${new Date(at).toISOString()} is in the future (more than 5 minutes ahead of this server's clock; epoch milliseconds are expected)`, field);
+}
+
 /** Checks every event and folds the batch per (unit, metric) in memory; throws naming `events.N.field`. */
 function foldBatch(def: TestDefinition, events: IngestInput['events']): Map<string, PendingUnit> {
   const units = new Map<string, PendingUnit>();
+  const now = Date.now();
   for (const [i, e] of events.entries()) {
     if (!def.eventMetrics.has(e.metric)) {
       throw new ValidationError(`events.${i}.metric: unknown metric "${e.metric}" (this test takes ${[...def.eventMetrics].join(', ')})`, `events.${i}.metric`);
     }
     if (!Number.isFinite(e.value)) throw new ValidationError(`events.${i}.value: must be a finite number`, `events.${i}.value`);
+    if (e.timestamp !== undefined) checkTimestamp(def, i, e.timestamp, now);
     let unit = units.get(e.unit);
     if (!unit) {
       unit = { variant: variantFor(def, e.unit).key, batch: new Map() };

@@ -177,7 +177,11 @@ describe('bad input: documented 4xx, field named, nothing written', () => {
     ['a string value', { events: [{ ...event, value: '1' }] }, 422, 'events.0.value', /finite/],
     ['no events', { events: [] }, 422, 'events', /at least one/],
     ['more than 10,000 events', { events: Array.from({ length: 10_001 }, (_, i) => ({ unit: `u${i}`, metric: 'converted', value: 1 })) }, 422, 'events', /at most 10000/],
-  ])('events: %s → %i', async (_name, body, status, field, message) => {
+    ['a timestamp that is not a date', { events: [{ ...event, timestamp: 'yesterday' }] }, 422, 'events.0.timestamp', /ISO 8601/],
+    ['a timestamp from before the test started', { events: [event, { ...event, timestamp: Date.now() - 3_600_000 }] }, 422, 'events.1.timestamp', /before the test started/],
+    ['a timestamp in seconds, read as milliseconds (1970)', { events: [{ ...event, timestamp: Math.floor(Date.now() / 1000) }] }, 422, 'events.0.timestamp', /1970-.*before the test started/],
+    ['a timestamp in the future', { events: [{ ...event, timestamp: new Date(Date.now() + 3_600_000).toISOString() }] }, 422, 'events.0.timestamp', /in the future/],
+  ])('events: %s → 422 naming the field', async (_name, body, status, field, message) => {
     const { test } = await runningTest();
     const before = await abRowCounts();
     const res = await engineer('POST', `/ab-tests/${test.id}/events`, body);
@@ -228,6 +232,19 @@ describe('bad input: documented 4xx, field named, nothing written', () => {
 });
 
 describe('ingestion', () => {
+  it('events: takes timestamps within the run, clock skew of a few minutes included, in both forms', async () => {
+    const { test } = await runningTest();
+    const now = Date.now();
+    const events = [
+      { unit: 'u1', metric: 'converted', value: 1, timestamp: now },
+      { unit: 'u1', metric: 'latency_ms', value: 90, timestamp: new Date(now + 60_000).toISOString().replace('Z', '+00:00') },
+      { unit: 'u2', metric: 'converted', value: 1, timestamp: new Date(now - 60_000).toISOString() }, // a sender's clock a minute behind, just after the start
+    ];
+    const res = await engineer('POST', `/ab-tests/${test.id}/events`, { events });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 3, duplicate: false, newUnits: 2 });
+  });
+
   it('counts a batch retried with the same idempotency key once', async () => {
     const { test } = await runningTest();
     const body = { idempotencyKey: 'batch-1', events: [{ unit: 'u1', metric: 'latency_ms', value: 120 }, { unit: 'u1', metric: 'latency_ms', value: 80 }, { unit: 'u2', metric: 'converted', value: 1 }] };

@@ -80,12 +80,17 @@ export const unitId = z.string().min(1, 'is required').max(256, 'must be at most
 
 export const assignQuerySchema = z.object({ unit: unitId.describe('The unit of randomisation, e.g. a user id') });
 
+const TIMESTAMP_FORMAT = 'must be an ISO 8601 date-time or epoch milliseconds';
+
 const eventSchema = z.object({
   unit: unitId,
   variant: variantKey.optional().describe("Must equal the unit's assignment when given"),
   metric: abMetricName,
   value: z.number({ error: 'must be a finite number' }).refine(Number.isFinite, 'must be a finite number'),
-  timestamp: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()], { error: 'must be an ISO 8601 date-time or epoch milliseconds' }).optional(),
+  timestamp: z
+    .union([z.iso.datetime({ offset: true, error: TIMESTAMP_FORMAT }), z.number().int().nonnegative()], { error: TIMESTAMP_FORMAT })
+    .optional()
+    .describe('When the event happened: within the test’s run (5 minutes of clock skew allowed either way), or the batch is refused'),
 });
 export type AbEvent = z.infer<typeof eventSchema>;
 
