@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '@/db/client';
 import { systemMeta, testApiKey } from '@/test/fixtures';
 import { client } from '@/test/rest-client';
@@ -12,28 +10,8 @@ import { flushExposures, pendingExposures } from './exposures';
 import { createTestSchema } from './schemas';
 import { startTest } from './start-test';
 import { stopLockedTest } from './stop-test';
+import { startApiProcess } from './testing/api-process';
 import { exposureReconciliation, familyWithVersions, testBody } from './testing/fixtures';
-
-const root = path.resolve(__dirname, '../..');
-const children: ReturnType<typeof spawn>[] = [];
-afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-/** The dedicated API process (`npm run api`) on a free port; resolves with its URL once it listens. */
-function startApiProcess(extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ReturnType<typeof spawn>; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/http/main.ts'], { cwd: root, env: { ...process.env, API_PORT: '0', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/api server ready at (http:\/\/\S+)\/api\/v1/);
-      if (match) resolve({ url: match[1], child, exited });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`api process exited (${code}) before listening:\n${out}`)));
-  });
-}
 
 describe('exposures written behind the assignment', () => {
   it('are answered before they are written, and all stored when the API process is stopped with SIGTERM', async () => {
