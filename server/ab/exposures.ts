@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { db, type DbOrTx } from '@/db/client';
+import { db } from '@/db/client';
 import { getEnv } from '@/server/env';
 import { onShutdown } from '@/server/lifecycle';
 import { logger } from '@/server/logger';
@@ -203,8 +203,12 @@ onShutdown('ab-exposures', async () => {
   if (pendingExposures()) logger.error({ units: pendingExposures() }, 'exposures not written before exit: lost');
 });
 
-/** The insert-and-count statement shared by both paths; `where` filters the units (or not). */
-const exposureStatement = (testId: string, units: string[], variants: string[], where: SQL) => sql`
+/**
+ * The insert-and-count CTEs shared by both paths; `where` filters the units (or not). `counted` has the
+ * new exposures per variant; `added` returns a row once the counts are written, for a caller that must
+ * act only after that (ingest-events.ts takes its per-test lock after it).
+ */
+export const exposureCtes = (testId: string, units: string[], variants: string[], where: SQL) => sql`
     inserted as (
       insert into ab_exposures (test_id, unit, variant)
       select ${testId}, u, v from unnest(${sql.param(units)}::text[], ${sql.param(variants)}::text[]) as x(u, v)
@@ -217,6 +221,7 @@ const exposureStatement = (testId: string, units: string[], variants: string[], 
       insert into ab_exposure_counts (test_id, variant, shard, n)
       select ${testId}, variant, ${randomShard()}, n from counted
       on conflict (test_id, variant, shard) do update set n = ab_exposure_counts.n + excluded.n
+      returning 1
     )`;
 
 /**
@@ -228,38 +233,7 @@ const exposureStatement = (testId: string, units: string[], variants: string[], 
 export async function storeBufferedExposures(testId: string, units: string[], variants: string[]): Promise<{ live: boolean; added: Map<string, number> }> {
   const { rows } = await db.execute<{ live: boolean; variant: string | null; n: number | null }>(sql`
     with live as (select id from ab_tests where id = ${testId} and status = 'running' for share),
-    ${exposureStatement(testId, units, variants, sql`where exists (select 1 from live)`)}
+    ${exposureCtes(testId, units, variants, sql`where exists (select 1 from live)`)}
     select exists (select 1 from live) as live, c.variant, c.n from (values (1)) as one(x) left join counted c on true order by c.variant`);
   return { live: Boolean(rows[0]?.live), added: new Map(rows.filter((r) => r.variant !== null).map((r) => [r.variant!, r.n!])) };
-}
-
-/**
- * Records many units' exposures (units first seen through an event) in the caller's transaction, which
- * holds the test row's share lock (ingest-events.ts); `added` is how many were new per variant, already
- * added to the counts. Units must be sorted, so concurrent batches lock in one order.
- *
- * `read`, a select of the caller's, runs in the same statement and its rows come back as `rows`: the
- * event path holds its per-test lock across this call, and every round trip under it costs throughput.
- * The select sees the database as of the statement's start (so not these exposures: a data-modifying
- * CTE's writes are invisible to the rest of its statement). Its columns must not be named exposed_*.
- */
-export async function recordExposures<R extends Record<string, unknown>>(
-  tx: DbOrTx,
-  testId: string,
-  units: string[],
-  variants: string[],
-  read?: SQL,
-): Promise<{ added: Map<string, number>; rows: R[] }> {
-  // One statement, so atomic on its own, inside the event path's transaction. A full join on false is a
-  // union of two row sets with different columns: each row is a count or one of the select's rows.
-  const result = await tx.execute<{ exposed_variant: string | null; exposed_n: number | null } & R>(sql`
-    with ${exposureStatement(testId, units, variants, sql``)}
-    select c.variant as exposed_variant, c.n as exposed_n${read ? sql`, r.* from counted c full join (${read}) as r on false` : sql` from counted c`}`);
-  const added = new Map<string, number>();
-  const rows: R[] = [];
-  for (const { exposed_variant, exposed_n, ...row } of result.rows) {
-    if (exposed_variant !== null) added.set(exposed_variant, exposed_n!);
-    else rows.push(row as unknown as R);
-  }
-  return { added, rows };
 }

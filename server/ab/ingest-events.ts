@@ -4,7 +4,7 @@ import { db, type Tx } from '@/db/client';
 import { ValidationError } from '@/server/errors';
 import { assertRunning, variantFor } from './assign';
 import { cachedDefinition, type TestDefinition } from './definition';
-import { recordExposures } from './exposures';
+import { exposureCtes } from './exposures';
 import type { IngestInput } from './schemas';
 import { aggregateDeltas, mergeSums, type UnitChange, type UnitSums } from './unit-deltas';
 
@@ -72,9 +72,10 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const INGEST_LOCK_CLASS = 0x4142;
 
 /*
- * A batch is five round trips: BEGIN, the claim (which ends holding the per-test lock), the exposures with
- * the sums, the writes, COMMIT. Batches of one test follow each other, so the time that lock is held sets
- * the test's ingestion rate, and it is held over the last three. They cannot be fewer:
+ * A batch is five round trips: BEGIN, the claim (which records the batch's exposures and ends holding the
+ * per-test lock), the read of the units' sums, the writes, COMMIT. Batches of one test follow each other
+ * under that lock, so the time it is held sets the test's ingestion rate: it covers only the last three,
+ * and the exposures, a third of the work, are written before it. They cannot be fewer:
  * - the sums must be read by a statement that starts after the lock is granted: read committed takes a
  *   statement's snapshot when it starts, so a statement that waited for the lock itself would read the
  *   sums as they were before the batch it waited for;
@@ -84,14 +85,19 @@ const INGEST_LOCK_CLASS = 0x4142;
  */
 async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units: Map<string, PendingUnit>): Promise<IngestResult> {
   const testId = def.test.id;
+  const unitIds = [...units.keys()].sort(byCodeUnit);
   // The claim, one statement taking its locks in the order each needs the previous one:
   // 1. a share lock on the test row: stopping waits for batches in flight, and a batch never lands after a
   //    stop (waiting for a stop returns the row as the stop left it, `stopped`);
   // 2. the idempotency key, only while running: a concurrent batch with the same key makes this insert
-  //    wait for its outcome, and that batch may be waiting for the per-test lock, so the key must not be
-  //    taken while holding it (a deadlock);
-  // 3. the per-test lock, only when the key was new (a duplicate counts nothing, so it needs no lock).
-  // Each step reads the previous one's rows, which is what makes Postgres run them in this order.
+  //    wait for its outcome;
+  // 3. the exposures of units seen for the first time, and their counts (units sorted, so concurrent
+  //    batches wait on each other's new units in one order);
+  // 4. the per-test lock, only when the key was new (a duplicate counts nothing, so it needs no lock).
+  // Each step reads the previous one's rows, which is what makes Postgres run them in this order. Nothing
+  // is waited for while holding the per-test lock: the key, exposure and count rows a batch may have to
+  // wait for are all taken before it, so the lock's holder never waits on a batch queued behind it (a
+  // deadlock, which Postgres would only break after deadlock_timeout).
   const claim =
     input.idempotencyKey === undefined
       ? sql`select from test where status = 'running'`
@@ -100,11 +106,12 @@ async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units
           on conflict do nothing
           returning 1`;
   const [row] = (
-    await tx.execute<{ status: string; locked: boolean }>(sql`
+    await tx.execute<{ status: string; locked: boolean; exposed: { variant: string; n: number }[] | null }>(sql`
       with test as (select status from ab_tests where id = ${testId} for share),
       claimed as (${claim}),
-      locked as (select pg_advisory_xact_lock(${INGEST_LOCK_CLASS}, hashtext(${testId})) from claimed)
-      select status, exists (select from locked) as locked from test`)
+      ${exposureCtes(testId, unitIds, unitIds.map((u) => units.get(u)!.variant), sql`where exists (select 1 from claimed)`)},
+      locked as (select pg_advisory_xact_lock(${INGEST_LOCK_CLASS}, hashtext(${testId})) from claimed where (select count(*) from added) >= 0)
+      select status, exists (select from locked) as locked, (select json_agg(counted) from counted) as exposed from test`)
   ).rows;
   assertRunning({ ...def, test: { ...def.test, status: row.status as typeof def.test.status } }, 'events');
   if (!row.locked) {
@@ -115,18 +122,12 @@ async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units
   }
 
   // One batch at a time per test from here on: each batch reads the units' sums it is about to change, so
-  // two batches touching the same unit must not interleave. The sums are read by the exposures' statement,
-  // the first one started under the lock.
-  const unitIds = [...units.keys()].sort(byCodeUnit);
-  const { added: exposed, rows: stored } = await recordExposures<{ unit: string; metric: string; sum: number; positive: boolean }>(
-    tx,
-    testId,
-    unitIds,
-    unitIds.map((u) => units.get(u)!.variant),
+  // two batches touching the same unit must not interleave.
+  const stored = await tx.execute<{ unit: string; metric: string; sum: number; positive: boolean }>(
     sql`select unit, metric, sum, positive from ab_unit_metrics where test_id = ${testId} and unit = any(${sql.param(unitIds)}::text[])`,
   );
   const before = new Map<string, Map<string, UnitSums>>();
-  for (const r of stored) {
+  for (const r of stored.rows) {
     let m = before.get(r.unit);
     if (!m) before.set(r.unit, (m = new Map()));
     m.set(r.metric, { sum: Number(r.sum), positive: r.positive });
@@ -165,7 +166,7 @@ async function storeBatch(tx: Tx, def: TestDefinition, input: IngestInput, units
       sum_y = ab_aggregates.sum_y + excluded.sum_y,
       sum_y_squares = ab_aggregates.sum_y_squares + excluded.sum_y_squares,
       sum_xy = ab_aggregates.sum_xy + excluded.sum_xy`);
-  const newUnits = [...exposed.values()].reduce((s, n) => s + n, 0);
+  const newUnits = (row.exposed ?? []).reduce((s, e) => s + e.n, 0);
   return { accepted: input.events.length, duplicate: false, newUnits };
 }
 
