@@ -153,7 +153,8 @@ export async function benchTraining() {
   }
 
   // Where a transition's time goes: watch delivery + handling until the completing transaction, then the
-  // next stage's start transaction, then the apply until the Job exists.
+  // next stage's start transaction, then the apply until the Job exists. The watcher's transition claims the
+  // next GPU stage in the completing statement, so the middle part is 0 there (one statement's now()).
   const stageTimes = await db.execute<{ pipeline_id: string; stage: string; started_at: Date | null; finished_at: Date | null }>(
     sql`select pipeline_id, stage, started_at, finished_at from training_stages where pipeline_id in ${ids}`,
   );
