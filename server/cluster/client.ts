@@ -4,6 +4,7 @@ import type { IEvent } from 'kubernetes-models/v1/Event';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { PlainObjectApi } from './api';
 import { poolAgents } from './pooled-agents';
+import { retryStaleConnection } from './stale-connection';
 import {
   ClusterKindUnavailableError,
   ClusterNotFoundError,
@@ -93,17 +94,21 @@ export class ClusterClient {
     const body = structuredClone(obj) as T;
     // An object read back carries managedFields, which an apply must not send.
     if (body.metadata) delete (body.metadata as { managedFields?: unknown }).managedFields;
-    return this.call(`apply ${describe(obj)}`, () => this.api.serverSideApply(body as never, FIELD_MANAGER, true)) as Promise<T>;
+    return this.call(`apply ${describe(obj)}`, () => this.api.serverSideApply(body as never, FIELD_MANAGER, true), true) as Promise<T>;
   }
 
   /** @throws ClusterNotFoundError when there is no such object */
   async get<T>(ref: KindRef<T>, name: string, namespace = this.namespace): Promise<T> {
     assertName(name);
     try {
-      return (await this.call(`get ${ref.kind} ${name}`, async () => {
-        await this.api.resolve(ref);
-        return this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name, namespace } });
-      })) as T;
+      return (await this.call(
+        `get ${ref.kind} ${name}`,
+        async () => {
+          await this.api.resolve(ref);
+          return this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name, namespace } });
+        },
+        true,
+      )) as T;
     } catch (error) {
       if (error instanceof ClusterKindUnavailableError) throw new ClusterNotFoundError(error.message);
       throw error;
@@ -122,10 +127,14 @@ export class ClusterClient {
 
   /** Objects of a kind in the namespace (every namespace for cluster-scoped kinds), filtered by selectors. */
   async list<T>(ref: KindRef<T>, options: ListOptions = {}, namespace = this.namespace): Promise<ListResult<T>> {
-    const result = (await this.call(`list ${ref.kind}`, async () => {
-      await this.api.resolve(ref);
-      return this.api.list(ref.apiVersion, ref.kind, namespace, undefined, undefined, undefined, options.fieldSelector || undefined, options.labelSelector || undefined);
-    })) as unknown as { metadata?: { resourceVersion?: string }; items?: Array<Record<string, unknown>> };
+    const result = (await this.call(
+      `list ${ref.kind}`,
+      async () => {
+        await this.api.resolve(ref);
+        return this.api.list(ref.apiVersion, ref.kind, namespace, undefined, undefined, undefined, options.fieldSelector || undefined, options.labelSelector || undefined);
+      },
+      true,
+    )) as unknown as { metadata?: { resourceVersion?: string }; items?: Array<Record<string, unknown>> };
     // List items come without apiVersion and kind; put them back so each item stands on its own.
     const items = (result.items ?? []).map((item) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...item }) as T);
     return { items, resourceVersion: result.metadata?.resourceVersion ?? '' };
@@ -266,10 +275,14 @@ export class ClusterClient {
     return items.map(summariseEvent).sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
   }
 
-  /** Runs one API call; anything that is not already a cluster error becomes one. */
-  private async call<R>(what: string, fn: () => Promise<R>): Promise<R> {
+  /**
+   * Runs one API call; anything that is not already a cluster error becomes one. A call that is safe to
+   * repeat (`idempotent`: reads and server-side apply) is sent again once when it hit a stale keep-alive
+   * connection (./stale-connection.ts).
+   */
+  private async call<R>(what: string, fn: () => Promise<R>, idempotent = false): Promise<R> {
     try {
-      return await fn();
+      return await (idempotent ? retryStaleConnection(fn) : fn());
     } catch (error) {
       throw toClusterError(error, what);
     }
