@@ -185,9 +185,11 @@ export class TrainingWatcher {
           const pipeline = 'pipeline' in moved ? moved.pipeline : undefined;
           if (gpu && pipeline && 'claimed' in next && next.claimed) {
             // Claimed by the completing transition (the usual case): only its Job is missing. What the Job
-            // is configured with is read while the queued job is being stored.
-            const [, stageConfig] = await Promise.all([enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), gpuStageConfig(pipeline, next.stage, next.attempt).catch(() => undefined)]);
-            await applyStageJob(pipeline, next.stage, next.attempt, stageConfig).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job retries'));
+            // is configured with is read while the queued job is being stored. Without that job (Redis
+            // unreachable) the Job is applied all the same: the reconcile repairs a stage left without one.
+            const [queued, stageConfig] = await Promise.allSettled([enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), gpuStageConfig(pipeline, next.stage, next.attempt)]);
+            if (queued.status === 'rejected') log.warn({ err: queued.reason, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
+            await applyStageJob(pipeline, next.stage, next.attempt, stageConfig.status === 'fulfilled' ? stageConfig.value : undefined).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'));
           } else {
             await enqueueStage(next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
             if (gpu) await runStage({ actor: systemActor, requestId: `watch:${next.pipelineId}` }, next, { finalAttempt: false }, pipeline).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job retries'));
