@@ -8,7 +8,7 @@ import { createVersion } from '@/server/registry/versions';
 import { systemMeta, uniqueSlug } from '@/test/fixtures';
 import { runStage } from './run-stage';
 import { closeAll, pipelineConfig, startTrainingHarness } from './testing/harness';
-import { claimableJobNames, completeStage } from './transitions';
+import { claimableAttempts, completeStage } from './transitions';
 import { TrainingWatcher } from './watcher';
 
 /*
@@ -49,7 +49,7 @@ async function stageRow(pipelineId: string, stage: 'evaluate') {
 describe('completing a GPU stage', () => {
   it('claims the next GPU stage under its Job name; if the Job never comes, the queued job creates it, once', async () => {
     const id = await pipelineInSft();
-    const moved = await completeStage(id, 'sft', 1, {}, claimableJobNames(id));
+    const moved = await completeStage(id, 'sft', 1, {}, claimableAttempts(id));
     expect(moved?.next).toEqual({ pipelineId: id, stage: 'evaluate', attempt: 1, claimed: true });
 
     const jobName = trainingJobNames({ pipelineId: id, stage: 'evaluate', attempt: 1 }).job;
@@ -71,7 +71,7 @@ describe('completing a GPU stage', () => {
 
   it('gets the Job from the reconcile when the queued job was lost as well', async () => {
     const id = await pipelineInSft();
-    const moved = await completeStage(id, 'sft', 1, {}, claimableJobNames(id));
+    const moved = await completeStage(id, 'sft', 1, {}, claimableAttempts(id));
     expect(moved?.next?.claimed).toBe(true);
     const jobName = trainingJobNames({ pipelineId: id, stage: 'evaluate', attempt: 1 }).job;
     const { client } = h.env.cluster;

@@ -56,19 +56,32 @@ const clearedTraces = sql`progress = 0, step = null, total_steps = null, waiting
  */
 export const queuedForAttempt = (attempt: SQL) => sql`status = 'queued', attempt = ${attempt}, job_name = null, started_at = null, ${clearedTraces}`;
 
-/** Attempts of a GPU stage that `completeStage` can claim at once (see `claimableJobNames`). */
+/** The log line of a stage attempt that started: one text for both ways of starting one. */
+const startedLine = (stage: StageName, attempt: number, jobName: string | null) => `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`;
+
+/** Attempts of a GPU stage that `completeStage` can claim at once (see `claimableAttempts`). */
 const CLAIMABLE_ATTEMPTS = 5;
 
+/** A GPU stage attempt `completeStage` may claim: its Job name and the line its start logs. */
+export interface ClaimableAttempt {
+  job: string;
+  started: string;
+}
+
 /**
- * The Job name of every GPU stage attempt that `completeStage` may claim as it queues it, keyed
- * `stage:attempt`: the names are hashes (server/cluster), so the statement cannot derive them, and which
- * stage comes next is only known inside it. A later attempt (a pipeline retried more often) is queued and
- * dispatched the ordinary way.
+ * Every GPU stage attempt that `completeStage` may claim as it queues it, keyed `stage:attempt`: Job names
+ * are hashes (server/cluster), so the statement cannot derive them, and which stage comes next is only
+ * known inside it. A later attempt (a pipeline retried more often) is queued and dispatched the ordinary way.
  */
-export function claimableJobNames(pipelineId: string): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const stage of GPU_STAGES) for (let attempt = 1; attempt <= CLAIMABLE_ATTEMPTS; attempt++) names[`${stage}:${attempt}`] = trainingJobNames({ pipelineId, stage, attempt }).job;
-  return names;
+export function claimableAttempts(pipelineId: string): Record<string, ClaimableAttempt> {
+  const claimable: Record<string, ClaimableAttempt> = {};
+  for (const stage of GPU_STAGES) {
+    for (let attempt = 1; attempt <= CLAIMABLE_ATTEMPTS; attempt++) {
+      const job = trainingJobNames({ pipelineId, stage, attempt }).job;
+      claimable[`${stage}:${attempt}`] = { job, started: startedLine(stage, attempt, job) };
+    }
+  }
+  return claimable;
 }
 
 /** Queues `stage` (its next attempt) and points the pipeline at it. */
@@ -124,7 +137,7 @@ const claimQueuedStage = prepared((database) =>
 export async function markStageRunning(pipelineId: string, stage: StageName, attempt: number, jobName: string | null): Promise<{ pipeline: PipelineRow; stage: StageRow; alreadyRunning: boolean; logged: Promise<void> } | null> {
   const [moved] = await claimQueuedStage().execute({ pipelineId, stage, attempt, jobName });
   if (moved) {
-    const logged = appendLog(pipelineId, stage, attempt, `[neuroweaver] stage ${stage} attempt ${attempt} started${jobName ? ` as Job ${jobName}` : ''}`).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
+    const logged = appendLog(pipelineId, stage, attempt, startedLine(stage, attempt, jobName)).then(() => publishPipelineChanged(pipelineId, 'state', 'logs'));
     // Awaited by the caller; until then a failure must not surface as an unhandled rejection.
     logged.catch(() => undefined);
     return { ...moved, alreadyRunning: false, logged };
@@ -148,7 +161,7 @@ export type CompletedPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
  * into what the stage already holds (a GPU stage's artifact arrives earlier, as a trainer event).
  *
- * With `claim` (what `claimableJobNames` returns), a next stage that runs on the GPU is not queued but
+ * With `claim` (what `claimableAttempts` returns), a next stage that runs on the GPU is not queued but
  * claimed at once (running, under its Job name, "started" logged): the caller applies its Job next and
  * `next.claimed` says so. That is the watcher's path from one Job to the next, where the claim would
  * otherwise cost a statement of its own; the queued job the caller still enqueues finds the stage running
@@ -163,7 +176,7 @@ export async function completeStage(
   stage: StageName,
   attempt: number,
   result: Record<string, unknown> = {},
-  claim?: Record<string, string>,
+  claim?: Record<string, ClaimableAttempt>,
 ): Promise<{ next: (NextStage & { claimed: boolean }) | null; finished: boolean; pipeline: CompletedPipeline } | null> {
   const registered = typeof result.versionId === 'string' && typeof result.version === 'string' ? { id: result.versionId, version: result.version } : null;
   const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; next_job: string | null; stages: StageResult[]; logged: (AttemptRow & { kept: string })[] | null }>(sql`
@@ -186,9 +199,12 @@ export async function completeStage(
       select pipeline_id, stage, attempt, 'succeeded', job_name, started_at from done
       on conflict do nothing
     ), next as (
-      select s.pipeline_id, s.stage, s.attempt + 1 as attempt, ${claim ? JSON.stringify(claim) : null}::jsonb ->> (s.stage::text || ':' || (s.attempt + 1)) as job_name
-      from training_stages s join done d on d.pipeline_id = s.pipeline_id
-      where s.status = 'pending' order by s.position limit 1
+      select n.*, n.claimable ->> 'job' as job_name, n.claimable ->> 'started' as started_line
+      from (
+        select s.pipeline_id, s.stage, s.attempt + 1 as attempt, ${claim ? JSON.stringify(claim) : null}::jsonb -> (s.stage::text || ':' || (s.attempt + 1)) as claimable
+        from training_stages s join done d on d.pipeline_id = s.pipeline_id
+        where s.status = 'pending' order by s.position limit 1
+      ) n
     ), queued as (
       update training_stages s
       set status = case when next.job_name is null then 'queued' else 'running' end::training_stage_status, attempt = next.attempt,
@@ -209,7 +225,7 @@ export async function completeStage(
       'logged',
       sql`select pipeline_id, stage, attempt, ${`[neuroweaver] stage ${stage} succeeded`}::text from done
           union all
-          select pipeline_id, stage, attempt, '[neuroweaver] stage ' || stage || ' attempt ' || attempt || ' started as Job ' || job_name from queued where job_name is not null`,
+          select pipeline_id, stage, attempt, started_line from next where job_name is not null`,
     )}
     select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt, (select job_name from queued) as next_job,
            (select json_agg(outcomes) from outcomes) as stages, (select json_agg(logged) from logged) as logged

@@ -6,7 +6,7 @@ import { applyStageJob, deleteStageJob, gpuStageConfig, deleteStageSecret, enque
 import { systemActor } from '@/server/auth/actor';
 import { runStage } from './run-stage';
 import { GPU_STAGES, STAGES, stageKind, type StageName } from './stages';
-import { claimableJobNames, completeStage, failStage, type NextStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
+import { claimableAttempts, completeStage, failStage, type NextStage, queuedStages, runningStages, setStageWaiting, stageState } from './transitions';
 
 const log = logger.child({ component: 'training-watcher' });
 
@@ -166,7 +166,7 @@ export class TrainingWatcher {
         return;
       } else if (complete) {
         const ahead = readAhead(job);
-        const completed = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name }, claimableJobNames(ref.pipelineId));
+        const completed = await completeStage(ref.pipelineId, ref.stage, ref.attempt, { jobName: job.metadata?.name }, claimableAttempts(ref.pipelineId));
         moved = completed && { ...completed, pipeline: { ...completed.pipeline, ...ahead } };
       } else {
         const { client } = await getCluster();
