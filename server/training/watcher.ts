@@ -2,7 +2,7 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, jobFinished, jobHasCondition, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
-import { applyStageJob, deleteStageJob, gpuStageConfig, deleteStageSecret, enqueueEvaluateJudging, enqueueStage, readAhead } from './dispatch';
+import { applyStageJob, deleteStageJob, deleteStageSecret, type DispatchPipeline, enqueueEvaluateJudging, enqueueStage, gpuStageConfig, readAhead } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
 import { runStage } from './run-stage';
 import { GPU_STAGES, STAGES, stageKind, type StageName } from './stages';
@@ -177,30 +177,33 @@ export class TrainingWatcher {
       if (moved) {
         this.handled.push({ at: Date.now(), ref, outcome: complete ? 'completed' : 'failed' });
         if (this.handled.length > 10_000) this.handled.splice(0, 5_000);
-        const next = moved.next;
-        if (next) {
-          // A GPU stage is dispatched here at once; its queued job is a safety net that runs a little later
-          // (and finds the Job there) — or takes over if this process dies first. Durable before direct.
-          const gpu = stageKind(next.stage) === 'gpu';
-          const pipeline = 'pipeline' in moved ? moved.pipeline : undefined;
-          if (gpu && pipeline && 'claimed' in next && next.claimed) {
-            // Claimed by the completing transition (the usual case): only its Job is missing. What the Job
-            // is configured with is read while the queued job is being stored. Without that job (Redis
-            // unreachable) the Job is applied all the same: the reconcile repairs a stage left without one.
-            const [queued, stageConfig] = await Promise.allSettled([enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), gpuStageConfig(pipeline, next.stage, next.attempt)]);
-            if (queued.status === 'rejected') log.warn({ err: queued.reason, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
-            await applyStageJob(pipeline, next.stage, next.attempt, stageConfig.status === 'fulfilled' ? stageConfig.value : undefined).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'));
-          } else {
-            await enqueueStage(next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
-            if (gpu) await runStage({ actor: systemActor, requestId: `watch:${next.pipelineId}` }, next, { finalAttempt: false }, pipeline).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job retries'));
-          }
-        }
+        if (moved.next) await this.dispatchNext(moved.next, 'pipeline' in moved ? moved.pipeline : undefined);
         // After the next stage's dispatch, which an operator waits for.
         this.forgetToken(ref);
       }
     } catch (err) {
       log.warn({ err, ...ref }, 'training Job event not handled; the next event or reconcile retries');
     }
+  }
+
+  /**
+   * The stage a transition moved to. A GPU stage is dispatched here at once; its queued job is a safety net
+   * that runs a little later (and finds the Job there) — or takes over if this process dies first. Durable
+   * before direct. `pipeline` is what the transition returned, when it did.
+   */
+  private async dispatchNext(next: NextStage & { claimed?: boolean }, pipeline: DispatchPipeline | undefined): Promise<void> {
+    const gpu = stageKind(next.stage) === 'gpu';
+    if (gpu && pipeline && next.claimed) {
+      // Claimed by the completing transition (the usual case): only its Job is missing. What the Job is
+      // configured with is read while the queued job is being stored. Without that job (Redis unreachable)
+      // the Job is applied all the same: the reconcile repairs a stage left without one.
+      const [queued, stageConfig] = await Promise.allSettled([enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), gpuStageConfig(pipeline, next.stage, next.attempt)]);
+      if (queued.status === 'rejected') log.warn({ err: queued.reason, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
+      await applyStageJob(pipeline, next.stage, next.attempt, stageConfig.status === 'fulfilled' ? stageConfig.value : undefined).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'));
+      return;
+    }
+    await enqueueStage(next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
+    if (gpu) await runStage({ actor: systemActor, requestId: `watch:${next.pipelineId}` }, next, { finalAttempt: false }, pipeline).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job retries'));
   }
 
   /**
