@@ -55,8 +55,6 @@ export class TrainingWatcher {
   private lastSweep = 0;
   /** Finished attempts whose token Secret is still to be deleted (forgetToken), oldest first. */
   private readonly tokenDeletes: NextStage[] = [];
-  /** Job finish → stage transition handled (ms since the Job's condition appeared), for the bench. */
-  readonly handled: { at: number; ref: NextStage; outcome: string }[] = [];
 
   async start(reconcileEveryMs = 5_000): Promise<void> {
     const { client } = await getCluster();
@@ -175,8 +173,6 @@ export class TrainingWatcher {
         moved = await failStage(ref.pipelineId, ref.stage, ref.attempt, failure);
       }
       if (moved) {
-        this.handled.push({ at: Date.now(), ref, outcome: complete ? 'completed' : 'failed' });
-        if (this.handled.length > 10_000) this.handled.splice(0, 5_000);
         if (moved.next) await this.dispatchNext(moved.next, 'pipeline' in moved ? moved.pipeline : undefined);
         // After the next stage's dispatch, which an operator waits for.
         this.forgetToken(ref);
