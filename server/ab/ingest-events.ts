@@ -37,7 +37,7 @@ function checkTimestamp(def: TestDefinition, i: number, timestamp: string | numb
   if (startedAt !== undefined && at < startedAt - MAX_CLOCK_SKEW_MS) {
     throw new ValidationError(`${field}: ${new Date(at).toISOString()} is before the test started (${new Date(startedAt).toISOString()}); only what happened during the test can count toward it`, field);
   }
-  if (at > now + MAX_CLOCK_SKEW_MS) throw new ValidationError(`${field}: ${new Date(at).toISOString()} is in the future (more than 5 minutes ahead of this server's clock; epoch milliseconds are expected)`, field);
+  if (at > now + MAX_CLOCK_SKEW_MS) throw new ValidationError(`${field}: ${new Date(at).toISOString()} is in the future (more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of this server's clock; epoch milliseconds are expected)`, field);
 }
 
 /** Checks every event and folds the batch per (unit, metric) in memory; throws naming `events.N.field`. */
