@@ -99,7 +99,12 @@ export function createApiServer(deps: ApiDeps, tls?: { cert: string; key: string
     });
   };
   const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive connections stay open 90 s, as on Kubernetes' own servers (the kubelet's; Go's default
+  // transport keeps them as long). With Node's 5 s default, every burst of calls after a quiet spell (50
+  // pipelines' stages ending together) opened a dozen or more fresh TLS connections, each handshake
+  // blocking this event loop in the middle of the burst.
+  server.keepAliveTimeout = 90_000;
+  server.headersTimeout = 91_000;
   return server;
 }
 
