@@ -1,5 +1,7 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { Pool } from 'pg';
+import type { PgDialect, PreparedQueryConfig } from 'drizzle-orm/pg-core';
+import { Pool, type QueryResult } from 'pg';
 import { getEnv } from '@/server/env';
 import * as schema from './schema';
 
@@ -76,6 +78,20 @@ export function prepared<T>(build: (database: Database) => T): () => T {
     if (statement === undefined) built.set(h, (statement = build(h.db)));
     return statement;
   };
+}
+
+/**
+ * Like `prepared`, for a statement written as SQL text (`sql\`...\``, values through `sql.placeholder(...)`):
+ * the database parses and plans it once per connection instead of on every call. The stage transition's
+ * multi-part statement took 1.3 ms of the database's CPU to plan and 1.9 ms to run (pg_stat_statements), on
+ * every transition of a burst.
+ */
+export function preparedSql<Row extends Record<string, unknown>>(name: string, statement: SQL) {
+  return prepared((database) => {
+    // The dialect turns the SQL object into text and parameters exactly as `database.execute` does.
+    const { dialect } = database as unknown as { dialect: PgDialect };
+    return database._.session.prepareQuery<PreparedQueryConfig & { execute: QueryResult<Row> }>(dialect.sqlToQuery(statement), undefined, name, false);
+  });
 }
 
 export async function closeDb() {

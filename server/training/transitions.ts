@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { db, type DbOrTx, prepared, relaxedDb, type Tx } from '@/db/client';
+import { db, type DbOrTx, prepared, preparedSql, relaxedDb, type Tx } from '@/db/client';
 import { trainingPipelines, trainingStageAttempts, trainingStages } from '@/db/schema/training';
 import { publishPipelineChanged } from './live-channel';
 import { tickBatch } from '@/server/tick-batch';
@@ -157,6 +157,62 @@ export type StageResult = Pick<StageRow, 'stage' | 'status' | 'result'>;
  */
 export type CompletedPipeline = Pick<PipelineRow, 'id' | 'config' | 'familySlug'> & { stages?: StageResult[] };
 
+/** `completeStage`'s one statement, prepared (planning it took longer than running it). */
+const completeStageStatement = preparedSql<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; next_job: string | null; stages: StageResult[]; logged: (AttemptRow & { kept: string })[] | null }>(
+  'training_complete_stage',
+  sql`
+    with p as (
+      select id, family_slug, config from training_pipelines where id = ${sql.placeholder('pipelineId')}::uuid and status = 'running' for update
+    ), done as (
+      update training_stages s
+      set status = 'succeeded', progress = 1, waiting = null, finished_at = now(), updated_at = now(), result = s.result || ${sql.placeholder('result')}::jsonb
+      from p
+      where s.pipeline_id = p.id and s.stage = ${sql.placeholder('stage')}::training_stage_name and s.attempt = ${sql.placeholder('attempt')}::int and s.status = 'running'
+      returning s.pipeline_id, s.stage, s.attempt, s.job_name, s.started_at, s.result
+    ), outcomes as (
+      -- every stage's outcome after this statement, for the next stage's dispatch: the other stages as they
+      -- stand (the one queued below is still 'pending' here, which no dispatch reads) and this one as completed
+      select s.stage, s.status, s.result from training_stages s join done d on d.pipeline_id = s.pipeline_id where s.stage <> d.stage
+      union all
+      select stage, 'succeeded', result from done
+    ), recorded as (
+      insert into training_stage_attempts (pipeline_id, stage, attempt, status, job_name, started_at)
+      select pipeline_id, stage, attempt, 'succeeded', job_name, started_at from done
+      on conflict do nothing
+    ), next as (
+      select n.*, n.claimable ->> 'job' as job_name, n.claimable ->> 'started' as started_line
+      from (
+        select s.pipeline_id, s.stage, s.attempt + 1 as attempt, ${sql.placeholder('claim')}::jsonb -> (s.stage::text || ':' || (s.attempt + 1)) as claimable
+        from training_stages s join done d on d.pipeline_id = s.pipeline_id
+        where s.status = 'pending' order by s.position limit 1
+      ) n
+    ), queued as (
+      update training_stages s
+      set status = case when next.job_name is null then 'queued' else 'running' end::training_stage_status, attempt = next.attempt,
+          job_name = next.job_name, started_at = case when next.job_name is null then null else now() end, ${clearedTraces}
+      from next where s.pipeline_id = next.pipeline_id and s.stage = next.stage
+      returning s.pipeline_id, s.stage, s.attempt, s.job_name
+    ), moved as (
+      update training_pipelines t
+      set current_stage = (select stage from next),
+          status = case when exists (select 1 from next) then t.status else 'succeeded' end,
+          finished_at = case when exists (select 1 from next) then t.finished_at else now() end,
+          result_version_id = coalesce(${sql.placeholder('registeredId')}::uuid, t.result_version_id),
+          result_version = coalesce(${sql.placeholder('registeredVersion')}::text, t.result_version),
+          updated_at = now()
+      from done where t.id = done.pipeline_id
+      returning t.id
+    ), ${appendLogLinesCte(
+      'logged',
+      sql`select pipeline_id, stage, attempt, ${sql.placeholder('succeededLine')}::text from done
+          union all
+          select pipeline_id, stage, attempt, started_line from next where job_name is not null`,
+    )}
+    select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt, (select job_name from queued) as next_job,
+           (select json_agg(outcomes) from outcomes) as stages, (select json_agg(logged) from logged) as logged
+    from p join done on true cross join (select count(*) from moved) as m`,
+);
+
 /**
  * running → succeeded, then queues the next pending stage or finishes the pipeline. `result` is merged
  * into what the stage already holds (a GPU stage's artifact arrives earlier, as a trainer event).
@@ -179,57 +235,10 @@ export async function completeStage(
   claim?: Record<string, ClaimableAttempt>,
 ): Promise<{ next: (NextStage & { claimed: boolean }) | null; finished: boolean; pipeline: CompletedPipeline } | null> {
   const registered = typeof result.versionId === 'string' && typeof result.version === 'string' ? { id: result.versionId, version: result.version } : null;
-  const { rows } = await db.execute<{ family_slug: string; config: Record<string, unknown>; next_stage: StageName | null; next_attempt: number | null; next_job: string | null; stages: StageResult[]; logged: (AttemptRow & { kept: string })[] | null }>(sql`
-    with p as (
-      select id, family_slug, config from training_pipelines where id = ${pipelineId}::uuid and status = 'running' for update
-    ), done as (
-      update training_stages s
-      set status = 'succeeded', progress = 1, waiting = null, finished_at = now(), updated_at = now(), result = s.result || ${JSON.stringify(result)}::jsonb
-      from p
-      where s.pipeline_id = p.id and s.stage = ${stage}::training_stage_name and s.attempt = ${attempt}::int and s.status = 'running'
-      returning s.pipeline_id, s.stage, s.attempt, s.job_name, s.started_at, s.result
-    ), outcomes as (
-      -- every stage's outcome after this statement, for the next stage's dispatch: the other stages as they
-      -- stand (the one queued below is still 'pending' here, which no dispatch reads) and this one as completed
-      select s.stage, s.status, s.result from training_stages s join done d on d.pipeline_id = s.pipeline_id where s.stage <> d.stage
-      union all
-      select stage, 'succeeded', result from done
-    ), recorded as (
-      insert into training_stage_attempts (pipeline_id, stage, attempt, status, job_name, started_at)
-      select pipeline_id, stage, attempt, 'succeeded', job_name, started_at from done
-      on conflict do nothing
-    ), next as (
-      select n.*, n.claimable ->> 'job' as job_name, n.claimable ->> 'started' as started_line
-      from (
-        select s.pipeline_id, s.stage, s.attempt + 1 as attempt, ${claim ? JSON.stringify(claim) : null}::jsonb -> (s.stage::text || ':' || (s.attempt + 1)) as claimable
-        from training_stages s join done d on d.pipeline_id = s.pipeline_id
-        where s.status = 'pending' order by s.position limit 1
-      ) n
-    ), queued as (
-      update training_stages s
-      set status = case when next.job_name is null then 'queued' else 'running' end::training_stage_status, attempt = next.attempt,
-          job_name = next.job_name, started_at = case when next.job_name is null then null else now() end, ${clearedTraces}
-      from next where s.pipeline_id = next.pipeline_id and s.stage = next.stage
-      returning s.pipeline_id, s.stage, s.attempt, s.job_name
-    ), moved as (
-      update training_pipelines t
-      set current_stage = (select stage from next),
-          status = case when exists (select 1 from next) then t.status else 'succeeded' end,
-          finished_at = case when exists (select 1 from next) then t.finished_at else now() end,
-          result_version_id = coalesce(${registered?.id ?? null}::uuid, t.result_version_id),
-          result_version = coalesce(${registered?.version ?? null}::text, t.result_version),
-          updated_at = now()
-      from done where t.id = done.pipeline_id
-      returning t.id
-    ), ${appendLogLinesCte(
-      'logged',
-      sql`select pipeline_id, stage, attempt, ${`[neuroweaver] stage ${stage} succeeded`}::text from done
-          union all
-          select pipeline_id, stage, attempt, started_line from next where job_name is not null`,
-    )}
-    select p.family_slug, p.config, (select stage from queued) as next_stage, (select attempt from queued) as next_attempt, (select job_name from queued) as next_job,
-           (select json_agg(outcomes) from outcomes) as stages, (select json_agg(logged) from logged) as logged
-    from p join done on true cross join (select count(*) from moved) as m`);
+  const { rows } = await completeStageStatement().execute({
+    pipelineId, stage, attempt, result: JSON.stringify(result), claim: claim ? JSON.stringify(claim) : null,
+    registeredId: registered?.id ?? null, registeredVersion: registered?.version ?? null, succeededLine: `[neuroweaver] stage ${stage} succeeded`,
+  });
   const row = rows[0];
   if (!row) return null;
   if (row.logged) await pruneOverLimit(row.logged);
