@@ -184,18 +184,23 @@ export class TrainingWatcher {
 
   /**
    * The stage a transition moved to. A GPU stage is dispatched here at once; its queued job is a safety net
-   * that runs a little later (and finds the Job there) — or takes over if this process dies first. Durable
-   * before direct. `pipeline` is what the transition returned, when it did.
+   * that runs a little later (and finds the Job there) — or takes over if this process dies first.
+   * `pipeline` is what the transition returned, when it did.
    */
   private async dispatchNext(next: NextStage & { claimed?: boolean }, pipeline: DispatchPipeline | undefined): Promise<void> {
     const gpu = stageKind(next.stage) === 'gpu';
     if (gpu && pipeline && next.claimed) {
-      // Claimed by the completing transition (the usual case): only its Job is missing. What the Job is
-      // configured with is read while the queued job is being stored. Without that job (Redis unreachable)
-      // the Job is applied all the same: the reconcile repairs a stage left without one.
-      const [queued, stageConfig] = await Promise.allSettled([enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), gpuStageConfig(pipeline, next.stage, next.attempt)]);
-      if (queued.status === 'rejected') log.warn({ err: queued.reason, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
-      await applyStageJob(pipeline, next.stage, next.attempt, stageConfig.status === 'fulfilled' ? stageConfig.value : undefined).catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'));
+      // Claimed by the completing transition (the usual case): only its Job is missing, applied as soon as
+      // its configuration is read, while the safety-net job is being stored rather than after it. A Job
+      // applied without that job needs none (this watcher follows the Job); a process that dies before
+      // either leaves a running stage without a Job, which the reconcile repairs — as it does when Redis is
+      // unreachable.
+      const queued = enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS).catch((err) => log.warn({ err, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job'));
+      const applied = gpuStageConfig(pipeline, next.stage, next.attempt)
+        .catch(() => undefined)
+        .then((stageConfig) => applyStageJob(pipeline, next.stage, next.attempt, stageConfig))
+        .catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'));
+      await Promise.all([queued, applied]);
       return;
     }
     await enqueueStage(next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
