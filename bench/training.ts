@@ -137,7 +137,7 @@ export async function benchTraining() {
   };
 
   // Warm-up: the same burst once, unmeasured. The API, worker and simulator processes were started seconds
-  // ago; measured cold, a fifth of the machine's CPU during the burst went to V8 compiling the hot paths
+  // ago; measured cold, 18 % of the machine's CPU during the burst went to V8 compiling the hot paths
   // (perf), which a control plane that has been running for a while no longer pays.
   const warmUp: Record<string, number>[] = [];
   for (let round = 0; round < WARM_UP_ROUNDS; round++) warmUp.push(Object.fromEntries((await untilFinished(await startPipelines(PIPELINES))).map((s) => [s.status, s.n])));
