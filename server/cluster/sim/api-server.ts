@@ -104,7 +104,6 @@ export function createApiServer(deps: ApiDeps, tls?: { cert: string; key: string
   // pipelines' stages ending together) opened a dozen or more fresh TLS connections, each handshake
   // blocking this event loop in the middle of the burst.
   server.keepAliveTimeout = 90_000;
-  server.headersTimeout = 91_000;
   return server;
 }
 
