@@ -119,19 +119,19 @@ export async function benchTraining() {
     resources: { gpuCount: 1 },
   };
 
-  const startPipelines = (n: number) =>
-    Promise.all(
-      Array.from({ length: n }, async () => {
-        const res = await fetch(`${api.url}/api/v1/training/start`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(config) });
-        if (res.status !== 202) throw new Error(`start answered ${res.status}: ${await res.text()}`);
-        return ((await res.json()) as { jobId: string }).jobId;
-      }),
-    );
-  const untilFinished = async (ids: string[]) => {
+  /** POST /training/start of the API process; its job id. */
+  const startPipeline = async (body: unknown = config) => {
+    const res = await fetch(`${api.url}/api/v1/training/start`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 202) throw new Error(`start answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { jobId: string }).jobId;
+  };
+  const startPipelines = (n: number) => Promise.all(Array.from({ length: n }, () => startPipeline()));
+  /** Waits until none of `ids` is queued or running (at most 4 minutes); how many ended in each status. */
+  const untilFinished = async (ids: string[]): Promise<Record<string, number>> => {
     const deadline = Date.now() + 240_000;
     for (;;) {
       const statuses = await db.select({ status: trainingPipelines.status, n: sql<number>`count(*)::int` }).from(trainingPipelines).where(inArray(trainingPipelines.id, ids)).groupBy(trainingPipelines.status);
-      if (!statuses.some((s) => s.status === 'running' || s.status === 'queued') || Date.now() > deadline) return statuses;
+      if (!statuses.some((s) => s.status === 'running' || s.status === 'queued') || Date.now() > deadline) return Object.fromEntries(statuses.map((s) => [s.status, s.n]));
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -140,7 +140,7 @@ export async function benchTraining() {
   // ago; measured cold, 18 % of the machine's CPU during the burst went to V8 compiling the hot paths
   // (perf), which a control plane that has been running for a while no longer pays.
   const warmUp: Record<string, number>[] = [];
-  for (let round = 0; round < WARM_UP_ROUNDS; round++) warmUp.push(Object.fromEntries((await untilFinished(await startPipelines(PIPELINES))).map((s) => [s.status, s.n])));
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) warmUp.push(await untilFinished(await startPipelines(PIPELINES)));
 
   // Measured: ROUNDS bursts of PIPELINES pipelines started at once, one after the other, pooled — a p99 of
   // one burst's 50 transitions is only its maximum. The simulator (API server, controllers, simulated
@@ -152,7 +152,7 @@ export async function benchTraining() {
     const t0 = performance.now();
     const roundIds = await startPipelines(PIPELINES);
     const startedMs = performance.now() - t0;
-    const outcome = Object.fromEntries((await untilFinished(roundIds)).map((s) => [s.status, s.n]));
+    const outcome = await untilFinished(roundIds);
     rounds.push({ ids: roundIds, startedMs, allDoneMs: performance.now() - t0, outcome });
   }
   loopDelay.disable();
@@ -199,7 +199,8 @@ export async function benchTraining() {
   // BENCH_TRAINING_TIMELINE=<file>: every Job's creation and completion (wall clock), to see how the burst is shaped.
   if (process.env.BENCH_TRAINING_TIMELINE) {
     // A created row also carries the three parts of the transition that led to it (watch→complete, complete→next start, next start→Job).
-    const measured = (k: string) => ids.includes(k.slice(0, k.indexOf('/')));
+    const measuredIds = new Set(ids);
+    const measured = (k: string) => measuredIds.has(k.slice(0, k.indexOf('/')));
     const rows = [...createdAt].filter(([k]) => measured(k)).map(([k, at]) => `${k}\tcreated\t${at}\t${partsOf.get(k)?.join(',') ?? ''}`).concat([...completedAt].filter(([k]) => measured(k)).map(([k, at]) => `${k}\tcompleted\t${at}`));
     writeFileSync(process.env.BENCH_TRAINING_TIMELINE, rows.join('\n'));
   }
@@ -208,8 +209,7 @@ export async function benchTraining() {
 
   // Trainer-event ingestion: a stage held running (no GPUs), its token, the API process's endpoint.
   sim.settings.update({ gpusPerNode: 0 });
-  const held = await fetch(`${api.url}/api/v1/training/start`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...config, rlaif: { enabled: false } }) });
-  const heldId = ((await held.json()) as { jobId: string }).jobId;
+  const heldId = await startPipeline({ ...config, rlaif: { enabled: false } });
   for (let i = 0; i < 300; i++) {
     const s = (await (await fetch(`${api.url}/api/v1/training/${heldId}/status`, { headers: { authorization: `Bearer ${key}` } })).json()) as { stages: { stage: string; status: string }[] };
     if (s.stages.find((x) => x.stage === 'sft')?.status === 'running') break;
