@@ -101,6 +101,18 @@ describe('versions', () => {
   });
 });
 
+describe('concurrent bumps', () => {
+  it('gives concurrent bumps from the latest version one number each, in turn, none refused', async () => {
+    const family = await newFamily();
+    await createVersion(meta(engineer), family.slug, { version: '1.0.0' });
+    const results = await Promise.all(Array.from({ length: 6 }, () => bumpFamilyVersion(meta(engineer), family.slug, { level: 'patch' })));
+    expect(results.map((v) => v.version).sort()).toEqual(['1.0.1', '1.0.2', '1.0.3', '1.0.4', '1.0.5', '1.0.6']);
+    // Each was bumped from the one before it.
+    const byVersion = new Map(results.map((v) => [v.version, v]));
+    for (let i = 2; i <= 6; i++) expect(byVersion.get(`1.0.${i}`)!.parentVersion).toBe(`1.0.${i - 1}`);
+  });
+});
+
 describe('promotion, archive and rollback', () => {
   async function familyWithProduction() {
     const family = await newFamily();

@@ -69,7 +69,9 @@ export async function createVersion(meta: RequestMeta, familyRef: string, input:
   let slug = familyRef;
   return withConflictMapping(() => input.version, () => slug, () =>
     db.transaction(async (tx) => {
-      const family = await resolveFamily(tx, familyRef);
+      // The family's row first, as a bump takes it (see bumpFamilyVersion): a create that inserted first and
+      // then waited for the row a bump held, while the bump waited on the create's new version, deadlocked.
+      const family = await resolveFamily(tx, familyRef, { lock: true });
       slug = family.slug;
       const parent = input.parent ? await resolveVersion(tx, family, input.parent, 'parent') : null;
       const { version, parent: _p, ...overrides } = input;
@@ -78,13 +80,17 @@ export async function createVersion(meta: RequestMeta, familyRef: string, input:
   );
 }
 
-/** Bumps from `from` (or the family's latest version by semver) and inherits from it. */
+/**
+ * Bumps from `from` (or the family's latest version by semver) and inherits from it. New versions of one
+ * family take turns on its row: concurrent bumps from the latest (pipelines of one family registering at the
+ * same moment) each get the next number instead of all but one failing on the same one and retrying.
+ */
 export async function bumpFamilyVersion(meta: RequestMeta, familyRef: string, input: BumpVersionInput) {
   let next = '';
   let slug = familyRef;
   return withConflictMapping(() => next, () => slug, () =>
     db.transaction(async (tx) => {
-      const family = await resolveFamily(tx, familyRef);
+      const family = await resolveFamily(tx, familyRef, { lock: true });
       slug = family.slug;
       const from = input.from ? await resolveVersion(tx, family, input.from, 'from') : await latestVersion(tx, family);
       if (!from) throw new ValidationError(`Model "${family.slug}" has no versions to bump from; create the first one with an explicit version`, 'from');

@@ -106,7 +106,8 @@ export async function runRegisterStage(meta: RequestMeta, pipeline: PipelineRow,
         view = await bumpFamilyVersion(meta, family, { level: cfg.bump, ...overrides });
         break;
       } catch (error) {
-        // Another run registered into the family at the same moment and took that number: bump again from the new latest.
+        // That number was taken meanwhile (bumps of a family take turns, so by a version created with an
+        // explicit number): bump again from the new latest.
         if (error instanceof ConflictError && tries < 20) {
           await new Promise((r) => setTimeout(r, Math.random() * 50 * tries));
           continue;
