@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { z } from 'zod';
+import { httpFetch } from './http-fetch';
 
 /**
  * One judge call through the `openai` package against any OpenAI-compatible endpoint, with the retry
@@ -118,7 +119,7 @@ export class JudgeClient {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
-    this.openai = new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, maxRetries: 0, timeout: this.retry.timeoutMs });
+    this.openai = new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, maxRetries: 0, timeout: this.retry.timeoutMs, fetch: httpFetch });
   }
 
   /** One verdict: transient errors retried with backoff, a malformed answer asked once more. */
