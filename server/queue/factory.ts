@@ -49,6 +49,14 @@ export async function enqueue<Q extends QueueName, J extends JobName<Q>>(
   return addInThisTick(queue)({ name: job, data, opts: jobOpts }) as Promise<Job<JobPayload<Q, J>>>;
 }
 
+/**
+ * Removes a job that has not started yet (waiting or delayed); false when it is running (locked). For a
+ * job that turned out to be unneeded before its time came.
+ */
+export async function removeJob(queue: QueueName, jobId: string): Promise<boolean> {
+  return (await getQueue(queue).remove(jobId)) === 1;
+}
+
 type BulkJob = { name: string; data: unknown; opts: JobsOptions };
 const bulkAdders = new Map<QueueName, (job: BulkJob) => Promise<Job>>();
 

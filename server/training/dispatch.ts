@@ -3,7 +3,7 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { db } from '@/db/client';
 import { trainingStages } from '@/db/schema/training';
 import { ANNOTATIONS, buildJobTokenSecret, buildTrainingJob, ensureTrainingPriorityClasses, getCluster, jobFinished, Kinds, trainingJobNames, type TrainingJobRef } from '@/server/cluster';
-import { enqueue } from '@/server/queue/factory';
+import { enqueue, removeJob } from '@/server/queue/factory';
 import { BASE_MODELS, GPU_TYPES } from './base-models';
 import type { PipelineConfig } from './config';
 import { issueJobToken } from './job-token';
@@ -60,6 +60,11 @@ const PRIORITY: Record<PipelineConfig['priority'], number> = { high: 1, normal: 
 /** Enqueues one stage attempt; BullMQ deduplicates on the job id, so enqueuing twice runs it once. */
 export async function enqueueStage(next: NextStage, priority: PipelineConfig['priority'] = 'normal', delay?: number) {
   await enqueue('training', 'run-stage', next, { jobId: stageJobId(next.pipelineId, next.stage, next.attempt), priority: PRIORITY[priority] ?? 5, ...(delay ? { delay } : {}) });
+}
+
+/** Removes a stage attempt's queued job before it runs (see the watcher's safety net); false when it is running. */
+export async function unqueueStage(next: NextStage): Promise<boolean> {
+  return removeJob('training', stageJobId(next.pipelineId, next.stage, next.attempt));
 }
 
 /**

@@ -11,7 +11,9 @@ import { createVersion } from '@/server/registry/versions';
 import { systemMeta, uniqueSlug } from '@/test/fixtures';
 import { issueJobToken } from './job-token';
 import { startFixtureJudgeServer } from './judge/testing/fixture-judge-server';
+import { getQueue } from '@/server/queue/factory';
 import { trainingSettings } from './settings';
+import { stageJobId } from './stages';
 import { closeAll, pipelineConfig, startTrainingHarness } from './testing/harness';
 import { TrainingWatcher } from './watcher';
 
@@ -94,6 +96,12 @@ describe('training pipeline on the simulator', () => {
 
     // Exactly one Job per GPU stage attempt.
     expect((await jobsOf(id)).sort()).toHaveLength(5);
+    // The watcher applied generate's, ppo's and evaluate's Jobs the moment the stage before finished, and then
+    // removed their safety-net jobs rather than leave them to run seconds later and find the stage moved on.
+    // sft and reward_model follow worker stages and went through the queue the ordinary way.
+    const queue = getQueue('training');
+    for (const stage of ['generate', 'ppo', 'evaluate'] as const) expect(await queue.getJob(stageJobId(id, stage, 1)), stage).toBeUndefined();
+    for (const stage of ['sft', 'reward_model'] as const) expect(await queue.getJob(stageJobId(id, stage, 1)), stage).toBeDefined();
     // Each attempt's token Secret is deleted once its Job finished: the token is of no use any more.
     await waitFor('the token Secrets to be deleted', async () => ((await h.env.cluster.client.list(Kinds.Secret, { labelSelector: `${LABELS.pipeline}=${id}` })).items.length === 0 ? true : null), 10_000, 100);
 

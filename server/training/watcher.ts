@@ -2,7 +2,7 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ANNOTATIONS, compareQueueOrder, describeJobFailure, describePodFailure, getCluster, jobFinished, jobHasCondition, Kinds, LABELS, labelSelector, MANAGED_BY, queueKeyOf, trainingJobNames, trainingLabels, type QueueKey, type WatchHandle } from '@/server/cluster';
 import { logger } from '@/server/logger';
-import { applyStageJob, deleteStageJob, deleteStageSecret, type DispatchPipeline, enqueueEvaluateJudging, enqueueStage, gpuStageConfig, readAhead } from './dispatch';
+import { applyStageJob, deleteStageJob, deleteStageSecret, type DispatchPipeline, enqueueEvaluateJudging, enqueueStage, gpuStageConfig, readAhead, unqueueStage } from './dispatch';
 import { systemActor } from '@/server/auth/actor';
 import { runStage } from './run-stage';
 import { GPU_STAGES, STAGES, stageKind, type StageName } from './stages';
@@ -192,15 +192,23 @@ export class TrainingWatcher {
     if (gpu && pipeline && next.claimed) {
       // Claimed by the completing transition (the usual case): only its Job is missing, applied as soon as
       // its configuration is read, while the safety-net job is being stored rather than after it. A Job
-      // applied without that job needs none (this watcher follows the Job); a process that dies before
-      // either leaves a running stage without a Job, which the reconcile repairs — as it does when Redis is
-      // unreachable.
-      const queued = enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS).catch((err) => log.warn({ err, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job'));
+      // applied without that job needs none (this watcher follows the Job), so once both are done the job
+      // is removed again: left in place, every dispatch's job would run seconds later, in the middle of the
+      // next burst, only to find its stage moved on. A process that dies before either is stored leaves a
+      // running stage without a Job, which the reconcile repairs — as it does when Redis is unreachable.
+      const queued = enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS).then(
+        () => true,
+        (err) => void log.warn({ err, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job'),
+      );
       const applied = gpuStageConfig(pipeline, next.stage, next.attempt)
         .catch(() => undefined)
         .then((stageConfig) => applyStageJob(pipeline, next.stage, next.attempt, stageConfig))
-        .catch((err) => log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'));
-      await Promise.all([queued, applied]);
+        .then(
+          () => true,
+          (err) => void log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'),
+        );
+      const [stored, created] = await Promise.all([queued, applied]);
+      if (stored && created) await unqueueStage(next).catch((err) => log.debug({ err, ...next }, 'the safety-net job of a dispatch stays; it will find the Job'));
       return;
     }
     await enqueueStage(next, 'normal', gpu ? SAFETY_NET_DELAY_MS : undefined);
