@@ -12,7 +12,7 @@ export type VersionRow = typeof modelVersions.$inferSelect;
 /** The condition "this family row is the one `ref` (an id or a slug) names". */
 export const familyRefIs = (ref: string) => (UUID.test(ref) ? or(eq(modelFamilies.id, ref), eq(modelFamilies.slug, ref)) : eq(modelFamilies.slug, ref));
 
-/** Finds a family by id or slug; `lock` takes a row lock that serialises alias changes per family. */
+/** Finds a family by id or slug; `lock` takes a row lock that serialises alias changes and new versions per family. */
 export async function resolveFamily(tx: DbOrTx, ref: string, opts: { lock?: boolean; field?: string } = {}): Promise<FamilyRow> {
   const query = tx.select().from(modelFamilies).where(familyRefIs(ref)).limit(1);
   const [row] = opts.lock ? await query.for('update') : await query;

@@ -184,8 +184,9 @@ export class TrainingWatcher {
 
   /**
    * The stage a transition moved to. A GPU stage is dispatched here at once; its queued job is a safety net
-   * that runs a little later (and finds the Job there) — or takes over if this process dies first.
-   * `pipeline` is what the transition returned, when it did.
+   * that takes over a little later if this process dies first (removed once the Job exists, when the
+   * transition claimed the stage; otherwise it runs and finds the Job). `pipeline` is what the transition
+   * returned, when it did.
    */
   private async dispatchNext(next: NextStage & { claimed?: boolean }, pipeline: DispatchPipeline | undefined): Promise<void> {
     const gpu = stageKind(next.stage) === 'gpu';
@@ -198,14 +199,20 @@ export class TrainingWatcher {
       // running stage without a Job, which the reconcile repairs — as it does when Redis is unreachable.
       const queued = enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS).then(
         () => true,
-        (err) => void log.warn({ err, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job'),
+        (err) => {
+          log.warn({ err, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
+          return false;
+        },
       );
       const applied = gpuStageConfig(pipeline, next.stage, next.attempt)
         .catch(() => undefined)
         .then((stageConfig) => applyStageJob(pipeline, next.stage, next.attempt, stageConfig))
         .then(
           () => true,
-          (err) => void log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries'),
+          (err) => {
+            log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries');
+            return false;
+          },
         );
       const [stored, created] = await Promise.all([queued, applied]);
       if (stored && created) await unqueueStage(next).catch((err) => log.debug({ err, ...next }, 'the safety-net job of a dispatch stays; it will find the Job'));
