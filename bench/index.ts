@@ -9,35 +9,30 @@ async function measured<T extends object>(bench: () => Promise<T>): Promise<T & 
   return { ...result, hostCpu: cpu.stop() };
 }
 
+/** Each benchmark, loaded only when selected. */
+const BENCHMARKS: Record<string, () => Promise<object>> = {
+  registry: () => import('./registry').then((m) => m.benchRegistry()),
+  ab: () => import('./ab').then((m) => m.benchAb()),
+  cluster: () => import('./cluster').then((m) => m.benchCluster()),
+  training: () => import('./training').then((m) => m.benchTraining()),
+  deployments: () => import('./deployments').then((m) => m.benchDeployments()),
+};
+
 /**
  * `npm run bench`: every benchmark in a throwaway database; prints one JSON document on stdout.
  * Select some with `npm run bench -- registry`.
  */
 async function main() {
-  const env = await benchEnvironment();
   const selected = new Set(process.argv.slice(2));
+  const unknown = [...selected].filter((name) => !(name in BENCHMARKS));
+  if (unknown.length) {
+    console.error(`No benchmark named ${unknown.join(', ')}; there are ${Object.keys(BENCHMARKS).join(', ')}.`);
+    process.exit(2);
+  }
+  const env = await benchEnvironment();
   const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, startedAt: new Date().toISOString() };
   try {
-    if (!selected.size || selected.has('registry')) {
-      const { benchRegistry } = await import('./registry');
-      results.registry = await measured(benchRegistry);
-    }
-    if (!selected.size || selected.has('ab')) {
-      const { benchAb } = await import('./ab');
-      results.ab = await measured(benchAb);
-    }
-    if (!selected.size || selected.has('cluster')) {
-      const { benchCluster } = await import('./cluster');
-      results.cluster = await measured(benchCluster);
-    }
-    if (!selected.size || selected.has('training')) {
-      const { benchTraining } = await import('./training');
-      results.training = await measured(benchTraining);
-    }
-    if (!selected.size || selected.has('deployments')) {
-      const { benchDeployments } = await import('./deployments');
-      results.deployments = await measured(benchDeployments);
-    }
+    for (const [name, run] of Object.entries(BENCHMARKS)) if (!selected.size || selected.has(name)) results[name] = await measured(run);
   } finally {
     await closeDb();
     await env.drop();

@@ -33,6 +33,17 @@ function refOf(obj: { metadata?: { annotations?: Record<string, string> } }): Ne
   return { pipelineId, stage, attempt };
 }
 
+/** Whether `work` succeeded; a failure is logged with `message`, for a caller whose fallback takes over. */
+function succeeded(work: Promise<unknown>, ref: NextStage, message: string): Promise<boolean> {
+  return work.then(
+    () => true,
+    (err: unknown) => {
+      log.warn({ err, ...ref }, message);
+      return false;
+    },
+  );
+}
+
 function ordinal(n: number): string {
   const s = ['th', 'st', 'nd', 'rd'];
   const v = n % 100;
@@ -197,23 +208,9 @@ export class TrainingWatcher {
       // is removed again: left in place, every dispatch's job would run seconds later, in the middle of the
       // next burst, only to find its stage moved on. A process that dies before either is stored leaves a
       // running stage without a Job, which the reconcile repairs — as it does when Redis is unreachable.
-      const queued = enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS).then(
-        () => true,
-        (err) => {
-          log.warn({ err, ...next }, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
-          return false;
-        },
-      );
-      const applied = gpuStageConfig(pipeline, next.stage, next.attempt)
-        .catch(() => undefined)
-        .then((stageConfig) => applyStageJob(pipeline, next.stage, next.attempt, stageConfig))
-        .then(
-          () => true,
-          (err) => {
-            log.warn({ err, ...next }, 'direct dispatch failed; the queued job (or the reconcile) retries');
-            return false;
-          },
-        );
+      const queued = succeeded(enqueueStage(next, 'normal', SAFETY_NET_DELAY_MS), next, 'the safety-net job of a dispatch was not stored; the reconcile repairs a missing Job');
+      const config = gpuStageConfig(pipeline, next.stage, next.attempt).catch(() => undefined);
+      const applied = succeeded(config.then((stageConfig) => applyStageJob(pipeline, next.stage, next.attempt, stageConfig)), next, 'direct dispatch failed; the queued job (or the reconcile) retries');
       const [stored, created] = await Promise.all([queued, applied]);
       if (stored && created) await unqueueStage(next).catch((err) => log.debug({ err, ...next }, 'the safety-net job of a dispatch stays; it will find the Job'));
       return;
